@@ -58,7 +58,7 @@ export const MEASUREMENTS = {
   license: {
     doc: 'Licence / subscription expiry (antivirus, IPS, support) as the device reports it.',
     tags: ['name'],
-    fields: { expires_at: 'int', days_left: 'int' },
+    fields: { expires_at: 'int', days_left: 'int', status: 'string', description: 'string', level: 'int' },
   },
   storage: {
     doc: 'Volumes, pools and file systems.',
@@ -70,8 +70,13 @@ export const MEASUREMENTS = {
     tags: ['disk', 'model'],
     fields: {
       health: 'string', temp_c: 'float', reallocated: 'int', pending: 'int', uncorrectable: 'int',
-      power_on_hours: 'int', percentage_used: 'float', media_errors: 'int', source: 'string', status: 'string',
+      power_on_hours: 'int', percentage_used: 'float', media_errors: 'int', source: 'string', status: 'string', reason: 'string',
     },
+  },
+  smart_attr: {
+    doc: 'Per-attribute SMART history (ATA attributes, NVMe health log values) for the dashboard.',
+    tags: ['disk', 'id', 'name'],
+    fields: { value: 'int', worst: 'int', thresh: 'int', raw: 'int' },
   },
   sensor: {
     doc: 'Anything else a device reports: fans, PSUs, humidity, extra temperatures. `class` is temperature, fan, psu, humidity, voltage, current, power, state…',
@@ -79,12 +84,13 @@ export const MEASUREMENTS = {
     fields: { value: 'float', state: 'string', ok: 'bool' },
   },
   outpost: {
-    doc: "Outpost's own health: the box that watches must itself be watched.",
-    tags: [],
+    doc: "Outpost's own health: the box that watches must itself be watched. Per-sink points carry the `sink` tag.",
+    tags: ['sink'],
     fields: {
       poll_lag_s: 'float', outbox_points: 'int', dropped_points: 'int', devices_stale: 'int', devices_down: 'int',
       rss_bytes: 'int', heap_used_bytes: 'int', polls_total: 'int', varbinds_total: 'int', rates_discarded: 'int',
-      oldest_point_age_s: 'float', disk_free_bytes: 'int',
+      oldest_point_age_s: 'float', disk_free_bytes: 'int', embedded_bytes: 'int',
+      sent_points: 'int', rejected_points: 'int', last_success_at: 'int', sink_state: 'string', last_error: 'string',
     },
   },
 } as const satisfies Record<string, MeasurementSpec>;

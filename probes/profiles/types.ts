@@ -49,6 +49,11 @@ export interface Profile {
    */
   match(sys: SysInfo): number;
   collect(ctx: ProfileContext): Promise<ProfileOutput>;
+  /**
+   * Ids of generic collectors this profile already reads itself (e.g. `ups-mib` for Eaton, which merges UPS-MIB
+   * with XUPS): they are skipped for its devices, so the agent is not walked twice.
+   */
+  covers?: readonly string[];
 }
 
 /**

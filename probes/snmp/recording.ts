@@ -74,5 +74,8 @@ export class RecordingClient implements SnmpClient {
     this.varbindCount += out.length;
     return out;
   }
+  async walkColumns(bases: string[]): Promise<Varbind[][]> {
+    return Promise.all(bases.map((b) => this.walk(b)));
+  }
   close(): void {}
 }

@@ -1,6 +1,6 @@
 import snmp from 'net-snmp';
 import type { SnmpCredential } from './credentials.js';
-import { type SnmpClient, type Varbind, type WalkOptions, type SnmpValue, SnmpType, isException, isUnder } from './varbind.js';
+import { type SnmpClient, type Varbind, type WalkOptions, type SnmpValue, SnmpType, isException, isUnder, compareOid } from './varbind.js';
 import type { ProbeErrorCode } from '../types.js';
 
 export interface SessionOptions {
@@ -50,10 +50,16 @@ export function classifyError(err: unknown): SnmpError {
   if (e?.code === 'ECONNREFUSED') return new SnmpError('refused', 'port unreachable (connection refused)');
   if (e?.code === 'EHOSTUNREACH' || e?.code === 'ENETUNREACH') return new SnmpError('unreachable', `host unreachable (${e.code})`);
   if (e?.code === 'ENOTFOUND' || e?.code === 'EAI_AGAIN') return new SnmpError('no-such-host', `cannot resolve host (${e.code})`);
+  // Node 20's OpenSSL 3 keeps DES in its legacy provider: say how to enable it instead of a cryptic error.
+  if (/digital envelope routines::unsupported/.test(msg)) {
+    return new SnmpError('protocol', 'DES privacy needs OpenSSL\'s legacy provider: run node with --openssl-legacy-provider (the outpost command and systemd unit do)');
+  }
   if (/usmStats|authentication|decrypt|digest|unknown user|engine/i.test(msg)) return new SnmpError('auth', `SNMPv3 rejected: ${msg}`);
   if (e?.name === 'RequestFailedError' || e?.name === 'ResponseInvalidError') return new SnmpError('protocol', msg);
   return new SnmpError('protocol', msg);
 }
+
+type RawVarbind = { oid: string; type: number; value: unknown };
 
 /** Counter64 arrives as a big-endian Buffer; everything numeric that fits a double stays a number. */
 function normalise(vb: { oid: string; type: number; value: unknown }): Varbind {
@@ -163,12 +169,60 @@ export class NetSnmpClient implements SnmpClient {
       for (const vb of vbs) {
         if (snmp.isVarbindError(vb) || isException(vb.type) || !isUnder(vb.oid, base)) return out;
         // An agent that answers with a non-increasing OID would loop forever: stop there.
-        if (vb.oid === cursor) return out;
+        if (compareOid(vb.oid, cursor) <= 0) return out;
         out.push(normalise(vb));
         cursor = vb.oid;
         if (out.length >= limit) return out;
       }
     }
+  }
+
+  private bulkMany(oids: string[], maxRep: number): Promise<RawVarbind[][]> {
+    return new Promise((resolve, reject) => {
+      if (this.closed) return reject(new SnmpError('aborted', 'poll cut at its timeout'));
+      const cb = (err: unknown, vbs: unknown[]) => {
+        if (err) {
+          const e = err as { name?: string };
+          if (this.v1 && e?.name === 'RequestFailedError') return resolve(oids.map(() => []));
+          return reject(classifyError(err));
+        }
+        // v1 GETNEXT answers one varbind per OID; v2c/v3 GETBULK answers one array of repetitions per OID.
+        resolve(this.v1 ? (vbs as RawVarbind[]).map((v) => [v]) : (vbs as RawVarbind[][]));
+      };
+      if (this.v1) this.session.getNext(oids, cb as never);
+      else this.session.getBulk(oids, 0, maxRep, cb as never);
+    });
+  }
+
+  async walkColumns(bases: string[], opts: WalkOptions = {}): Promise<Varbind[][]> {
+    const out: Varbind[][] = bases.map(() => []);
+    const limit = opts.maxVarbinds ?? 100_000;
+    const cursors = [...bases];
+    const active = bases.map((_, i) => i);
+    // Keep the response near maxRepetitions varbinds whatever the column count, so small agents cope.
+    const perCol = Math.max(1, Math.floor((opts.maxRepetitions ?? this.maxRep) / Math.max(1, Math.min(bases.length, 4))));
+    let total = 0;
+    while (active.length) {
+      const res = await this.bulkMany(active.map((i) => cursors[i]!), perCol);
+      const still: number[] = [];
+      active.forEach((colIdx, k) => {
+        const base = bases[colIdx]!;
+        let done = false;
+        for (const vb of res[k] ?? []) {
+          this.varbindCount++;
+          if (snmp.isVarbindError(vb) || isException(vb.type) || !isUnder(vb.oid, base) || compareOid(vb.oid, cursors[colIdx]!) <= 0) {
+            done = true;
+            break;
+          }
+          out[colIdx]!.push(normalise(vb));
+          cursors[colIdx] = vb.oid;
+          total++;
+        }
+        if (!done && (res[k]?.length ?? 0) > 0 && total < limit) still.push(colIdx);
+      });
+      active.splice(0, active.length, ...still);
+    }
+    return out;
   }
 
   close(): void {

@@ -42,6 +42,11 @@ export interface SnmpClient {
   get(oids: string[]): Promise<Map<string, Varbind>>;
   /** Every varbind under `base`, in OID order. */
   walk(base: string, opts?: WalkOptions): Promise<Varbind[]>;
+  /**
+   * Walk several columns of one table together: one GETBULK carries every column, so a 48-port ifTable costs a
+   * handful of round trips instead of one walk per column. Result i holds the varbinds under bases[i].
+   */
+  walkColumns(bases: string[], opts?: WalkOptions): Promise<Varbind[][]>;
   /** How many varbinds this client has received so far (benchmarks and self-health). */
   readonly varbindCount: number;
   close(): void;

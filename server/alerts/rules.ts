@@ -1,0 +1,297 @@
+import type { DeviceClass } from '../../probes/types.js';
+import { DEFAULT_RULES } from './default-rules.js';
+import { parseDuration } from './duration.js';
+import { resolveWindow, windowCovers, type ResolvedWindow } from './maintenance.js';
+import {
+  isStaleRule,
+  type AlertEngineConfig,
+  type EffectiveLevel,
+  type EffectiveRule,
+  type Level,
+  type Origin,
+  type Rule,
+  type RuleOverride,
+} from './schema.js';
+
+/** Everything the engine needs besides its state; built once per config load, swapped on reload. */
+export interface RulesInput {
+  /** The `alerts:` keys the engine reads (overrides, maintenance, flapping), already schema-validated. */
+  config?: AlertEngineConfig;
+  /** The rule pack; the default pack unless a test or a future plugin brings its own. */
+  rules?: readonly Rule[];
+  /** Poll interval per device, ms: staleness is counted in intervals. */
+  intervals?: Record<string, number>;
+  /** For devices missing from `intervals` before their own cadence has been observed. */
+  defaultIntervalMs?: number;
+  /** Zone of recurring maintenance windows that do not name one. */
+  timezone?: string;
+  /** Labels every alert carries, e.g. `{ site: 'acme-dental' }`. */
+  labels?: Record<string, string>;
+}
+
+export interface FlapSettings {
+  changes: number;
+  windowMs: number;
+  stableMs: number;
+}
+
+/** Overrides of one rule, split by layer so resolution is a lookup, not a scan of the whole list. */
+interface OverrideLayers {
+  site: RuleOverride[];
+  class: Map<DeviceClass, RuleOverride[]>;
+  device: Map<string, RuleOverride[]>;
+}
+
+/** One device's view of the rules, cached: the engine looks it up on every sample. */
+export interface DeviceRules {
+  all: EffectiveRule[];
+  /** Enabled threshold rules by measurement: a sample costs O(rules of its measurements), not O(all rules). */
+  byMeasurement: Map<string, EffectiveRule[]>;
+  byName: Map<string, EffectiveRule>;
+  deviceStale?: EffectiveRule;
+  metricStale?: EffectiveRule;
+  windows: ResolvedWindow[];
+}
+
+export interface ResolvedRules {
+  readonly rules: readonly Rule[];
+  readonly byName: ReadonlyMap<string, Rule>;
+  readonly overrides: ReadonlyMap<string, OverrideLayers>;
+  readonly maintenance: readonly ResolvedWindow[];
+  readonly flapping: FlapSettings;
+  readonly intervals: ReadonlyMap<string, number>;
+  readonly defaultIntervalMs: number;
+  readonly timezone: string;
+  readonly labels: Readonly<Record<string, string>>;
+  /** Memo of deviceRules(); its content depends only on the fields above. */
+  readonly cache: Map<string, DeviceRules>;
+  /** Same as the free function rulesForDevice(this, device, cls), for callers holding only the rules. */
+  rulesForDevice(device: string, cls: DeviceClass): EffectiveRule[];
+}
+
+export interface ConfigProblem {
+  path: string;
+  message: string;
+}
+
+/** Thrown by resolveRules when the config is schema-valid but means something impossible. */
+export class AlertsConfigError extends Error {
+  constructor(readonly problems: ConfigProblem[]) {
+    super(problems.map((p) => `${p.path}: ${p.message}`).join('\n'));
+    this.name = 'AlertsConfigError';
+  }
+}
+
+export const DEFAULT_FLAPPING: FlapSettings = { changes: 4, windowMs: 30 * 60_000, stableMs: 15 * 60_000 };
+
+/**
+ * Checks what a schema cannot: override names a rule that exists, a threshold has the rule's value type, a
+ * stale rule is not given thresholds, windows are in order. Paths are config paths, for check-config.
+ */
+export function checkAlertsConfig(config: AlertEngineConfig, rules: readonly Rule[] = DEFAULT_RULES, timezone = 'UTC'): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  const byName = new Map(rules.map((r) => [r.name, r]));
+  (config.rules ?? []).forEach((o, i) => {
+    const path = `alerts.rules[${i}]`;
+    const rule = byName.get(o.rule);
+    if (!rule) {
+      problems.push({ path: `${path}.rule`, message: `unknown rule ${o.rule}; known: ${[...byName.keys()].join(', ')}` });
+      return;
+    }
+    if (isStaleRule(rule)) {
+      for (const k of ['warn', 'critical', 'for', 'polls'] as const) {
+        if (o[k] !== undefined) problems.push({ path: `${path}.${k}`, message: `${o.rule} has no thresholds; it can only be disabled` });
+      }
+      return;
+    }
+    const sample = rule.warn?.value ?? rule.critical?.value;
+    for (const k of ['warn', 'critical'] as const) {
+      const l = o[k];
+      if (!l || sample === undefined) continue;
+      if (typeof l.value !== typeof sample) problems.push({ path: `${path}.${k}.value`, message: `${o.rule} compares ${typeof sample} values, got ${JSON.stringify(l.value)}` });
+      if (l.clear !== undefined && typeof l.clear !== typeof sample) problems.push({ path: `${path}.${k}.clear`, message: `${o.rule} compares ${typeof sample} values, got ${JSON.stringify(l.clear)}` });
+    }
+  });
+  (config.maintenance ?? []).forEach((w, i) => {
+    try {
+      resolveWindow(w, timezone);
+    } catch (err) {
+      const [key, ...rest] = (err as Error).message.split(': ');
+      problems.push({ path: `alerts.maintenance[${i}].${key}`, message: rest.join(': ') });
+    }
+  });
+  return problems;
+}
+
+/** Pure: config in, ResolvedRules out. Throws AlertsConfigError (all problems at once) on a bad config. */
+export function resolveRules(input: RulesInput = {}): ResolvedRules {
+  const rules = input.rules ?? DEFAULT_RULES;
+  const config = input.config ?? {};
+  const timezone = input.timezone ?? Intl.DateTimeFormat().resolvedOptions().timeZone;
+  const problems = checkAlertsConfig(config, rules, timezone);
+  if (problems.length) throw new AlertsConfigError(problems);
+
+  const overrides = new Map<string, OverrideLayers>();
+  for (const o of config.rules ?? []) {
+    let layers = overrides.get(o.rule);
+    if (!layers) overrides.set(o.rule, (layers = { site: [], class: new Map(), device: new Map() }));
+    if (o.device !== undefined) push(layers.device, o.device, o);
+    else if (o.class !== undefined) push(layers.class, o.class, o);
+    else layers.site.push(o);
+  }
+  const f = config.flapping ?? {};
+  const resolved: ResolvedRules = {
+    rules,
+    byName: new Map(rules.map((r) => [r.name, r])),
+    overrides,
+    maintenance: (config.maintenance ?? []).map((w) => resolveWindow(w, timezone)),
+    flapping: {
+      changes: f.changes ?? DEFAULT_FLAPPING.changes,
+      windowMs: f.window ? parseDuration(f.window) : DEFAULT_FLAPPING.windowMs,
+      stableMs: f.stable ? parseDuration(f.stable) : DEFAULT_FLAPPING.stableMs,
+    },
+    intervals: new Map(Object.entries(input.intervals ?? {})),
+    defaultIntervalMs: input.defaultIntervalMs ?? 60_000,
+    timezone,
+    labels: { ...input.labels },
+    cache: new Map(),
+    rulesForDevice: (device, cls) => rulesForDevice(resolved, device, cls),
+  };
+  return resolved;
+}
+
+/**
+ * Every rule that applies to the device's class, after overrides, each threshold tagged with where it came
+ * from (default, site, class or device override). Disabled rules are included with `enabled: false` and
+ * `disabledBy`, so the dashboard can say why a rule is off.
+ */
+export function rulesForDevice(resolved: ResolvedRules, device: string, cls: DeviceClass): EffectiveRule[] {
+  return deviceRules(resolved, device, cls).all;
+}
+
+export function deviceRules(resolved: ResolvedRules, device: string, cls: DeviceClass): DeviceRules {
+  const cacheKey = `${device}\u0000${cls}`;
+  const hit = resolved.cache.get(cacheKey);
+  if (hit) return hit;
+  const out: DeviceRules = { all: [], byMeasurement: new Map(), byName: new Map(), windows: resolved.maintenance.filter((w) => windowCovers(w, device, cls)) };
+  for (const rule of resolved.rules) {
+    if (rule.class && !rule.class.includes(cls)) continue;
+    const eff = effective(rule);
+    const layers = resolved.overrides.get(rule.name);
+    if (layers) {
+      for (const o of layers.site) apply(eff, o, 'site');
+      for (const o of layers.class.get(cls) ?? []) apply(eff, o, 'class');
+      for (const o of layers.device.get(device) ?? []) if (o.class === undefined || o.class === cls) apply(eff, o, 'device');
+    }
+    out.all.push(eff);
+    out.byName.set(eff.name, eff);
+    if (!eff.enabled) continue;
+    if (eff.kind === 'stale') {
+      if (eff.scope === 'device') out.deviceStale = eff;
+      else out.metricStale = eff;
+    } else if (eff.measurement !== undefined) {
+      push(out.byMeasurement, eff.measurement, eff);
+    }
+  }
+  resolved.cache.set(cacheKey, out);
+  return out;
+}
+
+/** Poll interval the engine assumes for a device: config first, then what it observed, then the default. */
+export function intervalFor(resolved: ResolvedRules, device: string, observedGap: number | undefined): number {
+  return resolved.intervals.get(device) ?? observedGap ?? resolved.defaultIntervalMs;
+}
+
+function effective(rule: Rule): EffectiveRule {
+  if (isStaleRule(rule)) {
+    return {
+      name: rule.name,
+      description: rule.description,
+      kind: 'stale',
+      enabled: true,
+      fields: [],
+      delta: false,
+      instanceTags: [],
+      where: {},
+      when: {},
+      forMs: 0,
+      forOrigin: 'default',
+      polls: 1,
+      pollsOrigin: 'default',
+      requireOkFirst: false,
+      failedSamples: false,
+      parentSuppresses: false,
+      summary: rule.summary,
+      scope: rule.scope,
+      intervals: rule.intervals,
+      severity: rule.severity,
+    };
+  }
+  const eff: EffectiveRule = {
+    name: rule.name,
+    description: rule.description,
+    kind: 'threshold',
+    enabled: true,
+    measurement: rule.measurement,
+    fields: typeof rule.field === 'string' ? [rule.field] : [...rule.field],
+    delta: rule.delta ?? false,
+    instanceTags: rule.instanceTag === undefined ? [] : typeof rule.instanceTag === 'string' ? [rule.instanceTag] : [...rule.instanceTag],
+    where: { ...rule.where },
+    when: { ...rule.when },
+    op: rule.op,
+    forMs: rule.for ? parseDuration(rule.for) : 0,
+    forOrigin: 'default',
+    polls: rule.polls ?? 1,
+    pollsOrigin: 'default',
+    requireOkFirst: rule.requireOkFirst ?? false,
+    failedSamples: rule.failedSamples ?? false,
+    parentSuppresses: rule.parentSuppresses ?? false,
+    summary: rule.summary,
+  };
+  if (rule.per !== undefined) eff.per = rule.per;
+  if (rule.criticalSummary !== undefined) eff.criticalSummary = rule.criticalSummary;
+  if (rule.warn) eff.warn = level(rule.warn, undefined, 'default');
+  if (rule.critical) eff.critical = level(rule.critical, undefined, 'default');
+  return eff;
+}
+
+function apply(eff: EffectiveRule, o: RuleOverride, origin: Origin): void {
+  if (o.disabled !== undefined) {
+    eff.enabled = !o.disabled;
+    if (o.disabled) eff.disabledBy = origin;
+    else delete eff.disabledBy;
+  }
+  if (o.warn === false) delete eff.warn;
+  else if (o.warn) eff.warn = level(o.warn, eff.warn, origin);
+  if (o.critical === false) delete eff.critical;
+  else if (o.critical) eff.critical = level(o.critical, eff.critical, origin);
+  if (o.for !== undefined) {
+    eff.forMs = parseDuration(o.for);
+    eff.forOrigin = origin;
+  }
+  if (o.polls !== undefined) {
+    eff.polls = o.polls;
+    eff.pollsOrigin = origin;
+  }
+}
+
+/**
+ * A level without `clear` keeps the hysteresis gap of the level it replaces: moving "warn at 85, clear at 80"
+ * to 90 clears at 85, rather than silently losing its damping.
+ */
+function level(l: Level, previous: EffectiveLevel | undefined, origin: Origin): EffectiveLevel {
+  let clear = l.clear;
+  if (clear === undefined) {
+    clear = l.value;
+    if (previous && typeof previous.value === 'number' && typeof previous.clear === 'number' && typeof l.value === 'number') {
+      clear = l.value - (previous.value - previous.clear);
+    }
+  }
+  return { value: l.value, clear, origin };
+}
+
+function push<K, V>(map: Map<K, V[]>, key: K, v: V): void {
+  const list = map.get(key);
+  if (list) list.push(v);
+  else map.set(key, [v]);
+}

@@ -1,0 +1,229 @@
+import { EventEmitter } from 'node:events';
+import { randomBytes } from 'node:crypto';
+import type { OutpostConfig } from './config/schema.js';
+import { loadConfigFile, formatIssues } from './config/load.js';
+import { resolveDevices, dataDir } from './config/resolve.js';
+import { parseDuration } from './config/duration.js';
+import { EmbeddedStore } from './store/embedded.js';
+import { Scheduler, type PollSample, type SchedulerOptions } from './scheduler.js';
+import { UserStore } from './auth/users.js';
+import type { EventMap, EventName } from './schemas/events.js';
+import type { ProbeLogger, Point } from '../probes/types.js';
+import { createSinks, sinkStatsPoint, type InfluxSink } from './store/influx/index.js';
+import { join } from 'node:path';
+import { AlertService } from './alerts/service.js';
+
+export interface RuntimeOptions {
+  config: OutpostConfig;
+  configPath?: string;
+  log: ProbeLogger;
+  env?: NodeJS.ProcessEnv;
+  /** Test seams: SNMP transport, fping exec. */
+  connect?: SchedulerOptions['connect'];
+  pingExec?: SchedulerOptions['ping']['exec'];
+  /** Do not start polling (CLI commands that only need the database). */
+  poll?: boolean;
+}
+
+/** Typed event bus feeding the SSE stream. */
+export class EventBus extends EventEmitter {
+  publish<K extends EventName>(name: K, data: EventMap[K]): void {
+    this.emit('event', name, data);
+  }
+}
+
+/**
+ * Everything the appliance runs, wired from one config: embedded store, scheduler, users, event bus.
+ * The Fastify app decorates itself with this (server/app.ts); the CLI uses it without HTTP.
+ */
+export class Runtime {
+  config: OutpostConfig;
+  readonly store: EmbeddedStore;
+  readonly users: UserStore;
+  readonly scheduler: Scheduler;
+  readonly alerts: AlertService;
+  readonly bus = new EventBus();
+  readonly startedAt = Date.now();
+  readonly dataDir: string;
+  /** One-time code for the first-run page; printed to the log, cleared once an admin exists. */
+  setupCode: string | undefined;
+  reloadState: { lastReloadOk: boolean; lastReloadAt: number; lastReloadError?: string } = { lastReloadOk: true, lastReloadAt: Date.now() };
+  private timers: NodeJS.Timeout[] = [];
+  private sinks: InfluxSink[] = [];
+  private sinksKey = '';
+  private readonly sampleListeners: Array<(s: PollSample) => void> = [];
+
+  constructor(private readonly opts: RuntimeOptions) {
+    this.config = opts.config;
+    this.dataDir = dataDir(opts.config, opts.env);
+    const ret = opts.config.storage?.embedded?.retention;
+    this.store = new EmbeddedStore(this.dataDir, {
+      rawMs: parseDuration(ret?.raw ?? '7d'),
+      fiveMinMs: parseDuration(ret?.five_min ?? '90d'),
+      hourlyMs: parseDuration(ret?.hourly ?? '730d'),
+    });
+    this.users = new UserStore(this.store.db);
+    const def = opts.config.defaults!;
+    this.scheduler = new Scheduler({
+      site: opts.config.site.id,
+      log: opts.log,
+      concurrency: def.concurrency,
+      staleAfter: def.stale_after,
+      ping: { intervalMs: parseDuration(def.ping.interval), count: def.ping.count, exec: opts.pingExec },
+      connect: opts.connect,
+    });
+    this.scheduler.on('sample', (s) => this.onSample(s));
+    this.scheduler.on('state', (device, state, previous) => {
+      this.store.setDeviceState(device, { state });
+      this.bus.publish('deviceState', { device, state, previous, time: Date.now() });
+    });
+    this.alerts = new AlertService(this.store.db, opts.config, opts.log);
+    this.alerts.onEvents((events) => {
+      for (const e of events) this.bus.publish('alertChanged', { type: e.type, alert: e.alert as unknown as Record<string, unknown> });
+    });
+    this.applyDevices();
+    this.applySinks();
+    this.sinkStatsProviders.push(() => this.sinks.map((s) => ({ ...s.stats() })));
+    if (this.users.count() === 0) {
+      this.setupCode = randomBytes(6).toString('hex');
+      opts.log.warn(`No users yet. Open the dashboard and create the first admin with setup code ${this.setupCode} (or run: outpost user add NAME --role admin --password-stdin)`);
+    }
+  }
+
+  get configPath(): string | undefined {
+    return this.opts.configPath;
+  }
+
+  /** State of every InfluxDB sink (its outbox depth, last error); empty when none is configured. */
+  sinkStats(): Array<Record<string, unknown> & { state: string }> {
+    return this.sinkStatsProviders.flatMap((f) => f());
+  }
+
+  /** Subsystems that own sinks register how to read their state here. */
+  readonly sinkStatsProviders: Array<() => Array<Record<string, unknown> & { state: string }>> = [];
+
+  /** Subscribe to every poll result (alert engine, InfluxDB sinks). */
+  onPoll(fn: (s: PollSample) => void): void {
+    this.sampleListeners.push(fn);
+  }
+
+  private onSample(s: PollSample): void {
+    this.store.write(s.device, s.points);
+    // One durable append per poll and sink: acknowledged points survive a crash or an InfluxDB outage.
+    for (const sink of this.sinks) sink.enqueue(s.points);
+    const patch: Parameters<EmbeddedStore['setDeviceState']>[1] = { lastPoll: s.time };
+    if (s.ok) patch.lastOk = s.time;
+    patch.lastError = s.ok ? null : `${s.probe}: ${s.message ?? s.error}`;
+    if (s.identity) {
+      patch.identity = s.identity;
+      patch.class = s.class;
+    } else if (s.class !== 'unknown') patch.class = s.class;
+    this.store.setDeviceState(s.device, patch);
+    this.alerts.sample(s);
+    for (const fn of this.sampleListeners) {
+      try {
+        fn(s);
+      } catch (err) {
+        this.opts.log.error({ err }, 'poll listener failed');
+      }
+    }
+    this.bus.publish('probeResult', { device: s.device, probe: s.probe, ok: s.ok, error: s.error, time: s.time, durationMs: s.durationMs, class: s.class });
+  }
+
+  private applyDevices(): void {
+    const devices = resolveDevices(this.config);
+    this.store.syncDevices(devices);
+    this.store.pruneDevices(new Set(devices.map((d) => d.name)));
+    for (const d of devices) if (d.classOverride) this.store.setDeviceState(d.name, { class: d.classOverride });
+    this.store.flush();
+    const known = new Map(this.store.devices().map((r) => [r.name, { class: r.class, identity: r.identity as never }]));
+    this.scheduler.setDevices(devices, known);
+  }
+
+  /** (Re)create sinks when their config changed; outboxes live on disk, so nothing queued is lost by a reload. */
+  private applySinks(): void {
+    const cfgs = this.config.storage?.influxdb ?? [];
+    const key = JSON.stringify(cfgs);
+    if (key === this.sinksKey) return;
+    const old = this.sinks;
+    this.sinks = [];
+    for (const s of old) void s.close();
+    this.sinks = createSinks(cfgs, { dataDir: join(this.dataDir, 'outbox'), site: this.config.site.id, log: this.opts.log });
+    this.sinksKey = key;
+    if (this.running) for (const s of this.sinks) s.start();
+  }
+
+  private running = false;
+
+  /** Outpost's own health points: the scheduler's and one per sink. */
+  private selfHealthPoints(): Point[] {
+    const now = Date.now();
+    const tags = { site: this.config.site.id, device: 'outpost' };
+    return [
+      this.scheduler.selfHealth({ embedded_bytes: this.store.sizeBytes() }),
+      ...this.sinks.map((s) => {
+        const p = sinkStatsPoint(s.stats(now), now);
+        return { ...p, tags: { ...p.tags, ...tags } };
+      }),
+    ];
+  }
+
+  start(): void {
+    if (this.opts.poll === false) return;
+    this.running = true;
+    for (const s of this.sinks) s.start();
+    this.alerts.start();
+    this.scheduler.start();
+    const flushMs = parseDuration(this.config.storage?.embedded?.flush_every ?? '5s');
+    this.timers.push(setInterval(() => this.flush(), flushMs));
+    this.timers.push(
+      setInterval(() => {
+        const pts = this.selfHealthPoints();
+        const p = pts[0]!;
+        this.store.write('outpost', pts);
+        for (const sink of this.sinks) sink.enqueue(pts);
+        const self = { device: 'outpost', host: '127.0.0.1', class: 'server' as const, probe: 'self' as const, ok: true, points: pts, time: p.time!, durationMs: 0 };
+        this.alerts.sample(self);
+        for (const fn of this.sampleListeners) fn(self);
+        this.bus.publish('health', { time: p.time!, pollLagS: Number(p.fields.poll_lag_s), devicesStale: Number(p.fields.devices_stale), devicesDown: Number(p.fields.devices_down) });
+      }, 60_000),
+    );
+    this.timers.push(setInterval(() => this.store.prune(), 3_600_000));
+    for (const t of this.timers) t.unref?.();
+  }
+
+  flush(): void {
+    try {
+      this.store.flush();
+    } catch (err) {
+      this.opts.log.error({ err }, 'embedded store flush failed');
+    }
+  }
+
+  /** SIGHUP: re-read the file; a bad file keeps the running config and says why (blackbox's SafeConfig). */
+  reload(): boolean {
+    if (!this.opts.configPath) return false;
+    const res = loadConfigFile(this.opts.configPath, this.opts.env);
+    this.reloadState = { lastReloadOk: res.ok, lastReloadAt: Date.now() };
+    if (!res.ok) {
+      this.reloadState.lastReloadError = formatIssues(this.opts.configPath, res.issues);
+      this.opts.log.error(`config reload failed, keeping the last good config:\n${this.reloadState.lastReloadError}`);
+      return false;
+    }
+    this.config = res.config;
+    this.applyDevices();
+    this.applySinks();
+    this.alerts.setConfig(res.config);
+    this.opts.log.info(`config reloaded: ${res.config.devices.length} devices`);
+    return true;
+  }
+
+  async close(): Promise<void> {
+    for (const t of this.timers) clearInterval(t);
+    await this.scheduler.stop();
+    this.alerts.stop();
+    this.store.close();
+    // Final flush attempt with a short deadline; whatever is left stays in the outbox for the next start.
+    await Promise.all(this.sinks.map((s) => s.close()));
+  }
+}

@@ -1,0 +1,43 @@
+import Fastify from 'fastify';
+import closeWithGrace from 'close-with-grace';
+import { readFileSync } from 'node:fs';
+import app from './app.js';
+import { fastifyOptions } from './fastify-options.js';
+import type { OutpostConfig } from './config/schema.js';
+
+export interface ServeOptions {
+  config: OutpostConfig;
+  configPath?: string;
+  logLevel?: string;
+}
+
+/** The thin shell (STYLE.md 11): logger, timeouts, listen, SIGHUP reload, graceful close that flushes. */
+export async function serve(opts: ServeOptions): Promise<void> {
+  const tls = opts.config.server?.tls;
+  const fastify = Fastify({
+    logger: {
+      level: opts.logLevel ?? process.env.LOG_LEVEL ?? 'info',
+      // Belt and braces: even if a secret reached a log object, these paths are blanked.
+      redact: ['req.headers.authorization', 'req.headers.cookie', '*.password', '*.community', '*.key', '*.token', '*.secret'],
+    },
+    ...fastifyOptions,
+    ...(tls ? { https: { cert: readFileSync(tls.cert), key: readFileSync(tls.key) } } : {}),
+  });
+  await fastify.register(app, { config: opts.config, configPath: opts.configPath, log: fastify.log });
+  fastify.outpost.start();
+
+  process.on('SIGHUP', () => {
+    fastify.outpost.reload();
+  });
+  // SIGHUP means "reload" here (above), not "exit": close-with-grace would otherwise treat it as a stop.
+  closeWithGrace({ delay: 10_000, skip: ['SIGHUP'] }, async ({ signal, err }) => {
+    if (err) fastify.log.error({ err }, 'closing after an error');
+    else fastify.log.info(`${signal} received, flushing and closing`);
+    await fastify.close();
+  });
+
+  const port = opts.config.server?.port ?? 8080;
+  const host = opts.config.server?.host ?? '0.0.0.0';
+  await fastify.listen({ port, host });
+  fastify.log.info(`Outpost for site ${opts.config.site.id} on ${tls ? 'https' : 'http'}://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}/ polling ${opts.config.devices.length} devices`);
+}
