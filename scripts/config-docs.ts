@@ -20,7 +20,7 @@ function typeOf(s: S): string {
 const rows: string[] = [];
 function walk(s: S, path: string): void {
   const objs = s.anyOf ? s.anyOf.filter((x) => x.properties) : s.properties ? [s] : [];
-  if (path && (!objs.length || s.description)) {
+  if (path && (!objs.length || s.description || (s.anyOf && s.anyOf.length > objs.length))) {
     const secret = s['x-secret'] || s.anyOf?.some((x) => x['x-secret']) ? ' **secret** (use `${ENV}`)' : '';
     const dflt = s.default !== undefined && typeof s.default !== 'object' ? ` Default \`${s.default}\`.` : '';
     rows.push(`| \`${path}\` | ${typeOf(s)} | ${(s.description ?? '').replace(/\|/g, '\\|')}${dflt}${secret} |`);

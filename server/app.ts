@@ -10,6 +10,7 @@ import { deviceRoutes } from './api/devices.js';
 import { healthRoutes } from './api/health.js';
 import { eventRoutes } from './api/events.js';
 import { alertRoutes } from './api/alerts.js';
+import { trapRoutes } from './api/traps.js';
 import { VERSION, PACKAGE_ROOT } from './version.js';
 
 declare module 'fastify' {
@@ -59,6 +60,7 @@ async function app(fastify: FastifyInstance, opts: AppOptions): Promise<void> {
   await fastify.register(deviceRoutes);
   await fastify.register(eventRoutes);
   await fastify.register(alertRoutes);
+  await fastify.register(trapRoutes);
   fastify.get('/api/openapi.json', { schema: { hide: true } }, async () => fastify.swagger());
 
   if (opts.serveUi !== false) {

@@ -12,6 +12,8 @@ import type { ProbeLogger, Point } from '../probes/types.js';
 import { createSinks, sinkStatsPoint, type InfluxSink } from './store/influx/index.js';
 import { join } from 'node:path';
 import { AlertService } from './alerts/service.js';
+import { TrapReceiver } from './traps/index.js';
+import type { DeviceClass } from '../probes/types.js';
 
 export interface RuntimeOptions {
   config: OutpostConfig;
@@ -50,6 +52,8 @@ export class Runtime {
   reloadState: { lastReloadOk: boolean; lastReloadAt: number; lastReloadError?: string } = { lastReloadOk: true, lastReloadAt: Date.now() };
   private timers: NodeJS.Timeout[] = [];
   private sinks: InfluxSink[] = [];
+  traps: TrapReceiver | undefined;
+  private trapsKey = '';
   private sinksKey = '';
   private readonly sampleListeners: Array<(s: PollSample) => void> = [];
 
@@ -108,17 +112,19 @@ export class Runtime {
   }
 
   private onSample(s: PollSample): void {
+    this.ingest(s, { polled: true });
+  }
+
+  /**
+   * The one path every observation takes, polled or not (SMART pushed by a server, an SNMP trap): embedded
+   * store, every InfluxDB sink, the alert engine, listeners and the SSE stream. Only polls update the
+   * device's poll state (a trap proves nothing about whether polling works).
+   */
+  ingest(s: PollSample, opts: { polled?: boolean } = {}): void {
     this.store.write(s.device, s.points);
     // One durable append per poll and sink: acknowledged points survive a crash or an InfluxDB outage.
     for (const sink of this.sinks) sink.enqueue(s.points);
-    const patch: Parameters<EmbeddedStore['setDeviceState']>[1] = { lastPoll: s.time };
-    if (s.ok) patch.lastOk = s.time;
-    patch.lastError = s.ok ? null : `${s.probe}: ${s.message ?? s.error}`;
-    if (s.identity) {
-      patch.identity = s.identity;
-      patch.class = s.class;
-    } else if (s.class !== 'unknown') patch.class = s.class;
-    this.store.setDeviceState(s.device, patch);
+    if (opts.polled) this.recordPoll(s);
     this.alerts.sample(s);
     for (const fn of this.sampleListeners) {
       try {
@@ -128,6 +134,17 @@ export class Runtime {
       }
     }
     this.bus.publish('probeResult', { device: s.device, probe: s.probe, ok: s.ok, error: s.error, time: s.time, durationMs: s.durationMs, class: s.class });
+  }
+
+  private recordPoll(s: PollSample): void {
+    const patch: Parameters<EmbeddedStore['setDeviceState']>[1] = { lastPoll: s.time };
+    if (s.ok) patch.lastOk = s.time;
+    patch.lastError = s.ok ? null : `${s.probe}: ${s.message ?? s.error}`;
+    if (s.identity) {
+      patch.identity = s.identity;
+      patch.class = s.class;
+    } else if (s.class !== 'unknown') patch.class = s.class;
+    this.store.setDeviceState(s.device, patch);
   }
 
   private applyDevices(): void {
@@ -168,9 +185,44 @@ export class Runtime {
     ];
   }
 
+  /**
+   * (Re)start the trap receiver when its config or the credentials changed. A port that cannot be bound (162
+   * without the capability) is logged and polling carries on: traps speed alerts up, polling is the floor.
+   */
+  private async applyTraps(): Promise<void> {
+    const key = JSON.stringify([this.config.traps, this.config.credentials]);
+    if (key === this.trapsKey) return;
+    this.trapsKey = key;
+    await this.traps?.stop();
+    this.traps = undefined;
+    if (!this.config.traps) return;
+    const byHost = new Map(resolveDevices(this.config).map((d) => [d.host, d]));
+    const receiver = new TrapReceiver({
+      config: this.config.traps,
+      credentials: this.config.credentials,
+      site: this.config.site.id,
+      log: this.opts.log,
+      resolveDevice: (addr) => {
+        const d = byHost.get(addr);
+        if (!d) return undefined;
+        const cls = (d.classOverride ?? this.store.device(d.name)?.class ?? 'unknown') as DeviceClass;
+        return { name: d.name, class: cls, parent: d.parent };
+      },
+      interfaceName: (device, ifIndex) => this.store.latest(device).find((l) => l.measurement === 'interface' && l.tags.ifIndex === ifIndex)?.tags.ifName,
+      onSample: (s) => this.ingest({ ...s, host: byHost.get(s.device)?.host ?? '', durationMs: 0, probe: 'trap' }),
+    });
+    try {
+      await receiver.start();
+      this.traps = receiver;
+    } catch (err) {
+      this.opts.log.error({ err: (err as Error).message }, 'SNMP trap receiver not started');
+    }
+  }
+
   start(): void {
     if (this.opts.poll === false) return;
     this.running = true;
+    void this.applyTraps();
     for (const s of this.sinks) s.start();
     this.alerts.start();
     this.scheduler.start();
@@ -214,6 +266,7 @@ export class Runtime {
     this.applyDevices();
     this.applySinks();
     this.alerts.setConfig(res.config);
+    if (this.running) void this.applyTraps();
     this.opts.log.info(`config reloaded: ${res.config.devices.length} devices`);
     return true;
   }
@@ -221,6 +274,7 @@ export class Runtime {
   async close(): Promise<void> {
     for (const t of this.timers) clearInterval(t);
     await this.scheduler.stop();
+    await this.traps?.stop();
     this.alerts.stop();
     this.store.close();
     // Final flush attempt with a short deadline; whatever is left stays in the outbox for the next start.

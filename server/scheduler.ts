@@ -15,7 +15,7 @@ export interface PollSample {
   class: DeviceClass;
   parent?: string;
   /** `self` marks Outpost's own health point. */
-  probe: 'snmp' | 'ping' | 'smart' | 'self';
+  probe: 'snmp' | 'ping' | 'smart' | 'trap' | 'self';
   ok: boolean;
   error?: string;
   message?: string;

@@ -10,7 +10,7 @@ export const PingDeviceConfig = Type.Union([
     { count: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, description: 'Echo requests per cycle.' })) },
     { additionalProperties: false },
   ),
-]);
+], { description: 'Ping this device each ping cycle (default true); false for devices that drop ICMP by policy, or { count }.' });
 export type PingDeviceConfig = Static<typeof PingDeviceConfig>;
 
 export type ExecFn = (

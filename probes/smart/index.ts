@@ -39,7 +39,9 @@ export const SmartConfig = Type.Object(
 export type SmartConfig = Static<typeof SmartConfig>;
 
 /** Per-device key for the registry (probes/index.ts): `smart: true` reads the box's own disks with defaults. */
-export const SmartDeviceConfig = Type.Union([Type.Literal(true), SmartConfig]);
+export const SmartDeviceConfig = Type.Union([Type.Literal(true), SmartConfig], {
+  description: 'Read this box\'s own disks with smartctl (hourly and at start): true, or { smartctl, timeout_s, devices }. Put it on the device that is the Outpost box.',
+});
 export type SmartDeviceConfig = Static<typeof SmartDeviceConfig>;
 
 export interface SmartTarget {

@@ -21,7 +21,7 @@ export const SnmpDeviceConfig = Type.Union([
     },
     { additionalProperties: false },
   ),
-]);
+], { description: 'Poll this device over SNMP: a credential name, or { credential, max_repetitions, interfaces }. Absent = ping only.' });
 export type SnmpDeviceConfig = Static<typeof SnmpDeviceConfig>;
 
 export interface SnmpTarget {

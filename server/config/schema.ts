@@ -5,6 +5,7 @@ import { DEVICE_CLASSES } from '../../probes/types.js';
 import { Duration } from './duration.js';
 import { InfluxSinkConfig } from '../store/influx/config.js';
 import { AlertEngineConfigSchema } from '../alerts/schema.js';
+import { TrapConfigSchema } from '../traps/config.js';
 
 /**
  * The config file's schema: the single source of its types (Static<>), its validation (Ajv, unknown keys
@@ -111,6 +112,7 @@ export const OutpostConfig = Type.Object(
     defaults: Type.Optional(DefaultsConfig),
     devices: Type.Array(DeviceConfig, { default: [] }),
     alerts: Type.Optional(AlertEngineConfigSchema),
+    traps: Type.Optional(TrapConfigSchema),
   },
   strict,
 );

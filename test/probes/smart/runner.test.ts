@@ -10,7 +10,8 @@ chmodSync(REPLAY, 0o755);
 chmodSync(SLEEP, 0o755);
 
 /** Long enough for node to start under a loaded CI box, short enough to keep the hang case quick. */
-const TIMEOUT_MS = 4000;
+// Generous: each replay starts a node process, which is slow on a loaded 2-core CI machine.
+const TIMEOUT_MS = 20_000;
 
 t.test('readSmart scans, reads each disk with its -d type, and survives a hung and an unopenable disk', async (t) => {
   const reports = await readSmart({ smartctlPath: REPLAY, timeoutMs: TIMEOUT_MS });
