@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 SUDO=""
 if [ "$(id -u)" != 0 ]; then SUDO="sudo"; fi
-PKGS=(snmpsim snmp fping smartmontools influxdb prometheus-alertmanager iproute2 chromium)
+PKGS=(snmpsim snmp fping smartmontools influxdb prometheus-alertmanager prometheus-snmp-exporter iproute2 chromium curl openssl)
 missing=()
 for p in "${PKGS[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if [ "${#missing[@]}" -gt 0 ]; then
@@ -15,5 +15,5 @@ if [ "${#missing[@]}" -gt 0 ]; then
 fi
 # Debian starts influxd/alertmanager on their default ports after install; the tests use their own ports
 # and data, so the distribution services are stopped to keep the box quiet (ignored where there is no systemd).
-for s in influxdb prometheus-alertmanager; do $SUDO systemctl stop "$s" >/dev/null 2>&1 || true; done
+for s in influxdb prometheus-alertmanager prometheus-snmp-exporter; do $SUDO systemctl stop "$s" >/dev/null 2>&1 || true; done
 npm ci --no-audit --no-fund

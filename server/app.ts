@@ -9,8 +9,11 @@ import { authHook, authRoutes } from './api/auth.js';
 import { deviceRoutes } from './api/devices.js';
 import { healthRoutes } from './api/health.js';
 import { eventRoutes } from './api/events.js';
-import { alertRoutes } from './api/alerts.js';
+import { alertRoutes, deliveryRoutes } from './api/alerts.js';
 import { trapRoutes } from './api/traps.js';
+import { smartRoutes } from './api/smart.js';
+import { reportRoutes } from './api/reports.js';
+import { discoveryRoutes, type DiscoveryRouteOptions } from './api/discovery.js';
 import { VERSION, PACKAGE_ROOT } from './version.js';
 
 declare module 'fastify' {
@@ -22,6 +25,8 @@ declare module 'fastify' {
 export interface AppOptions extends RuntimeOptions {
   /** Serve the built dashboard from ui/dist when it exists. */
   serveUi?: boolean;
+  /** Test seams for discovery (fping exec, SNMP connect). */
+  discovery?: DiscoveryRouteOptions;
 }
 
 /**
@@ -60,7 +65,11 @@ async function app(fastify: FastifyInstance, opts: AppOptions): Promise<void> {
   await fastify.register(deviceRoutes);
   await fastify.register(eventRoutes);
   await fastify.register(alertRoutes);
+  await fastify.register(deliveryRoutes);
   await fastify.register(trapRoutes);
+  await fastify.register(smartRoutes);
+  await fastify.register(reportRoutes);
+  await fastify.register(discoveryRoutes, { ...opts.discovery, schedule: opts.poll !== false });
   fastify.get('/api/openapi.json', { schema: { hide: true } }, async () => fastify.swagger());
 
   if (opts.serveUi !== false) {

@@ -23,6 +23,9 @@ const USAGE = `outpost — site monitoring appliance
   outpost probe ping HOST... [--count N] [--json]
   outpost smart (DEVICE [-d TYPE] | --from-json FILE) [--json] [--smartctl PATH]
   outpost check-config FILE
+  outpost report sla --month YYYY-MM [--format html|csv|json] [--out FILE] [--config FILE]
+  outpost report inventory|firmware [--format json|csv] [--out FILE] [--config FILE]
+  outpost discover [--config FILE] [--json]
   outpost user add NAME --role viewer|tech|admin --password-stdin [--config FILE]
   outpost token create NAME --role viewer|tech|admin [--config FILE]
 
@@ -195,6 +198,14 @@ export async function main(argv: string[]): Promise<number> {
     case 'smart': {
       const { smartCommand } = await import('../probes/smart/cli.js');
       return smartCommand(argv.slice(1), process.stdout);
+    }
+    case 'report': {
+      const { reportCommand } = await import('./cli/report.js');
+      return reportCommand(argv.slice(1), process.stdout);
+    }
+    case 'discover': {
+      const { discoverCommand } = await import('./cli/report.js');
+      return discoverCommand(argv.slice(1), process.stdout);
     }
     case 'check-config': {
       if (!sub) return usage('check-config FILE');

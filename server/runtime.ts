@@ -12,6 +12,9 @@ import type { ProbeLogger, Point } from '../probes/types.js';
 import { createSinks, sinkStatsPoint, type InfluxSink } from './store/influx/index.js';
 import { join } from 'node:path';
 import { AlertService } from './alerts/service.js';
+import { DiskStore } from './store/disks.js';
+import { NotificationService } from './alerts/delivery.js';
+import { VERSION } from './version.js';
 import { TrapReceiver } from './traps/index.js';
 import type { DeviceClass } from '../probes/types.js';
 
@@ -44,6 +47,8 @@ export class Runtime {
   readonly users: UserStore;
   readonly scheduler: Scheduler;
   readonly alerts: AlertService;
+  /** Every disk seen at the site, by serial/WWN, whichever source reported it (smartctl, push, NAS). */
+  readonly disks: DiskStore;
   readonly bus = new EventBus();
   readonly startedAt = Date.now();
   readonly dataDir: string;
@@ -53,6 +58,8 @@ export class Runtime {
   private timers: NodeJS.Timeout[] = [];
   private sinks: InfluxSink[] = [];
   traps: TrapReceiver | undefined;
+  notifications: NotificationService | undefined;
+  private notifyKey = '';
   private trapsKey = '';
   private sinksKey = '';
   private readonly sampleListeners: Array<(s: PollSample) => void> = [];
@@ -81,10 +88,14 @@ export class Runtime {
       this.store.setDeviceState(device, { state });
       this.bus.publish('deviceState', { device, state, previous, time: Date.now() });
     });
+    this.disks = new DiskStore(this.store.db);
     this.alerts = new AlertService(this.store.db, opts.config, opts.log);
     this.alerts.onEvents((events) => {
+      // Durable first: the notifier outbox stores every notification before anything is sent.
+      this.notifications?.onAlertEvents(events);
       for (const e of events) this.bus.publish('alertChanged', { type: e.type, alert: e.alert as unknown as Record<string, unknown> });
     });
+    this.applyNotifications();
     this.applyDevices();
     this.applySinks();
     this.sinkStatsProviders.push(() => this.sinks.map((s) => ({ ...s.stats() })));
@@ -150,7 +161,8 @@ export class Runtime {
   private applyDevices(): void {
     const devices = resolveDevices(this.config);
     this.store.syncDevices(devices);
-    this.store.pruneDevices(new Set(devices.map((d) => d.name)));
+    // Servers that push SMART data without a config entry stay listed across reloads.
+    this.store.pruneDevices(new Set([...devices.map((d) => d.name), ...this.disks.unconfiguredPushHosts().map((h) => h.name)]));
     for (const d of devices) if (d.classOverride) this.store.setDeviceState(d.name, { class: d.classOverride });
     this.store.flush();
     const known = new Map(this.store.devices().map((r) => [r.name, { class: r.class, identity: r.identity as never }]));
@@ -171,6 +183,42 @@ export class Runtime {
   }
 
   private running = false;
+
+  /** (Re)create the receivers when `alerts.notify` or `alerts.heartbeat` changed; the outbox lives in the db. */
+  private applyNotifications(): void {
+    const key = JSON.stringify([this.config.alerts?.notify, this.config.alerts?.heartbeat, this.config.site.id]);
+    if (key === this.notifyKey) return;
+    this.notifyKey = key;
+    const old = this.notifications;
+    if (old) void old.stop();
+    this.notifications = new NotificationService({
+      db: this.store.db,
+      notify: this.config.alerts?.notify ?? [],
+      heartbeat: this.config.alerts?.heartbeat,
+      site: this.config.site.id,
+      log: this.opts.log,
+      version: VERSION,
+      dataDir: this.dataDir,
+      healthSnapshot: () => this.healthSnapshot(),
+    });
+    if (this.running) this.notifications.start();
+  }
+
+  /** What the heartbeat tells central about this box. */
+  healthSnapshot(): Record<string, unknown> {
+    const self = this.scheduler.selfHealth({}, false);
+    return {
+      poll_lag_s: self.fields.poll_lag_s,
+      devices_stale: self.fields.devices_stale,
+      devices_down: self.fields.devices_down,
+      rss_bytes: self.fields.rss_bytes,
+      sinks: this.sinks.map((s) => {
+        const st = s.stats();
+        return { name: st.name, state: st.state, outbox_points: st.outboxPoints, oldest_point_age_s: st.oldestPointAgeS, dropped_points: st.droppedPoints };
+      }),
+      config_ok: this.reloadState.lastReloadOk,
+    };
+  }
 
   /** Outpost's own health points: the scheduler's and one per sink. */
   private selfHealthPoints(): Point[] {
@@ -225,6 +273,7 @@ export class Runtime {
     void this.applyTraps();
     for (const s of this.sinks) s.start();
     this.alerts.start();
+    this.notifications?.start();
     this.scheduler.start();
     const flushMs = parseDuration(this.config.storage?.embedded?.flush_every ?? '5s');
     this.timers.push(setInterval(() => this.flush(), flushMs));
@@ -266,6 +315,7 @@ export class Runtime {
     this.applyDevices();
     this.applySinks();
     this.alerts.setConfig(res.config);
+    this.applyNotifications();
     if (this.running) void this.applyTraps();
     this.opts.log.info(`config reloaded: ${res.config.devices.length} devices`);
     return true;
@@ -276,6 +326,7 @@ export class Runtime {
     await this.scheduler.stop();
     await this.traps?.stop();
     this.alerts.stop();
+    await this.notifications?.stop();
     this.store.close();
     // Final flush attempt with a short deadline; whatever is left stays in the outbox for the next start.
     await Promise.all(this.sinks.map((s) => s.close()));

@@ -382,8 +382,8 @@ export class Scheduler extends EventEmitter<{ sample: [PollSample]; state: [stri
     }
   }
 
-  /** Self-health point (the `outpost` measurement); resets the lag window. */
-  selfHealth(extra: Record<string, number> = {}): Point {
+  /** Self-health point (the `outpost` measurement); `reset` starts a new lag window (once per self-health period). */
+  selfHealth(extra: Record<string, number> = {}, reset = true): Point {
     const mem = process.memoryUsage();
     let stale = 0;
     let down = 0;
@@ -409,7 +409,7 @@ export class Scheduler extends EventEmitter<{ sample: [PollSample]; state: [stri
       },
       time: this.now(),
     };
-    this.maxLagMs = 0;
+    if (reset) this.maxLagMs = 0;
     return p;
   }
 

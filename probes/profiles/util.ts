@@ -91,3 +91,33 @@ function year(y: string): number {
 export function daysLeft(expiresAt: number, now: number): number {
   return Math.floor((expiresAt * 1000 - now) / 86_400_000);
 }
+
+/**
+ * GET many OIDs in PDUs of `size`: one huge GET risks tooBig on small agents, one GET per OID costs round trips.
+ */
+export async function getChunked(ctx: ProfileContext, oids: string[], size = 40): Promise<Map<string, Varbind>> {
+  const out = new Map<string, Varbind>();
+  for (let i = 0; i < oids.length; i += size) {
+    const got = await ctx.snmp.get(oids.slice(i, i + size));
+    for (const [k, v] of got) out.set(k, v);
+  }
+  return out;
+}
+
+/** Rows of several walked columns keyed by index: `cols.get(index)?.get(col)`. Walks them in one GETBULK stream. */
+export async function walkColumns(ctx: ProfileContext, entry: string, cols: number[]): Promise<Map<string, Map<number, Varbind>>> {
+  const bases = cols.map((c) => `${entry}.${c}`);
+  const res = await ctx.snmp.walkColumns(bases);
+  const rows = new Map<string, Map<number, Varbind>>();
+  res.forEach((vbs, i) => {
+    const base = bases[i]! + '.';
+    for (const vb of vbs) {
+      if (!vb.oid.startsWith(base)) continue;
+      const idx = vb.oid.slice(base.length);
+      let row = rows.get(idx);
+      if (!row) rows.set(idx, (row = new Map()));
+      row.set(cols[i]!, vb);
+    }
+  });
+  return rows;
+}

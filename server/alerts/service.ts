@@ -34,7 +34,8 @@ export class AlertService {
 
   private resolve(config: OutpostConfig): ResolvedRules {
     const intervals = Object.fromEntries(resolveDevices(config).filter((d) => d.snmp || d.ping).map((d) => [d.name, d.intervalMs]));
-    return resolveRules({ config: config.alerts, intervals, labels: { site: config.site.id }, timezone: config.site.timezone ?? 'UTC' });
+    const { notify: _n, heartbeat: _h, ...engine } = config.alerts ?? {};
+    return resolveRules({ config: config.alerts ? engine : undefined, intervals, labels: { site: config.site.id }, timezone: config.site.timezone ?? 'UTC' });
   }
 
   /** A config reload: the next tick resolves alerts of rules that no longer apply. */

@@ -3,6 +3,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { AlertSchema, AlertEventSchema, EffectiveRuleSchema } from '../alerts/schema.js';
 import { ErrorReply } from '../schemas/api.js';
+import { DeliverySchema, DeliveryStateSchema, ReceiverStatsSchema } from '../alerts/notify-outbox.js';
 import type { DeviceClass } from '../../probes/types.js';
 
 const IdParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 128 }) }, { additionalProperties: false });
@@ -85,6 +86,48 @@ export async function alertRoutes(fastify: FastifyInstance): Promise<void> {
       const d = app.outpost.store.device(req.params.name);
       if (!d) return reply.code(404).send({ statusCode: 404, error: 'Not Found', message: `no device named ${req.params.name}` });
       return app.outpost.alerts.rulesFor(d.name, d.class as DeviceClass);
+    },
+  );
+}
+
+/** Notification delivery: every receiver's state and each notification's fate, plus a test send. */
+export async function deliveryRoutes(fastify: FastifyInstance): Promise<void> {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
+  app.get(
+    '/api/alerts/deliveries',
+    {
+      schema: {
+        tags: ['alerts'],
+        querystring: Type.Object(
+          {
+            limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 200 })),
+            state: Type.Optional(DeliveryStateSchema),
+            receiver: Type.Optional(Type.String({ maxLength: 128 })),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 200: Type.Array(DeliverySchema) },
+      },
+    },
+    async (req) => app.outpost.notifications?.deliveries(req.query) ?? [],
+  );
+  app.get('/api/alerts/receivers', { schema: { tags: ['alerts'], response: { 200: Type.Array(ReceiverStatsSchema) } } }, async () => app.outpost.notifications?.stats() ?? []);
+  app.post(
+    '/api/alerts/receivers/:name/test',
+    {
+      config: { role: 'admin' },
+      schema: { tags: ['alerts'], params: Type.Object({ name: Type.String({ minLength: 1, maxLength: 128 }) }, { additionalProperties: false }), response: { 200: DeliverySchema, 404: ErrorReply } },
+    },
+    async (req, reply) => {
+      const svc = app.outpost.notifications;
+      try {
+        if (!svc) throw new Error(`no receiver named "${req.params.name}"`);
+        return await svc.sendTest(req.params.name);
+      } catch (err) {
+        const msg = (err as Error).message;
+        if (/no receiver named/.test(msg)) return reply.code(404).send({ statusCode: 404, error: 'Not Found', message: msg });
+        throw err;
+      }
     },
   );
 }

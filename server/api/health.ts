@@ -24,6 +24,8 @@ export async function healthRoutes(fastify: FastifyInstance): Promise<void> {
       config: { path: rt.configPath ?? null, ...rt.reloadState },
       setupRequired: rt.users.count() === 0,
       sinks,
+      ...(rt.notifications?.heartbeatStatus() ? { heartbeat: rt.notifications.heartbeatStatus() } : {}),
+      receivers: (rt.notifications?.stats() ?? []) as unknown as Array<Record<string, unknown>>,
     };
   });
 }

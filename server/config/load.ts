@@ -5,6 +5,9 @@ import { OutpostConfig } from './schema.js';
 import { normaliseVersion } from '../../probes/snmp/credentials.js';
 import { sinkConfigErrors } from '../store/influx/config.js';
 import { checkAlertsConfig } from '../alerts/rules.js';
+import { notifyConfigErrors } from '../alerts/delivery.js';
+import { discoveryConfigErrors } from '../discovery/config.js';
+import { reportsConfigErrors } from '../reports/config.js';
 
 /** One problem in a config file: where (`devices[2].snmp`) and why, in words a tech can act on. */
 export interface ConfigIssue {
@@ -154,7 +157,18 @@ function crossCheck(cfg: OutpostConfig): ConfigIssue[] {
       issues.push({ path: `storage.influxdb[${i}].${e.slice(0, colon)}`, message: e.slice(colon + 1).trim() });
     }
   });
-  if (cfg.alerts) for (const p of checkAlertsConfig(cfg.alerts, undefined, cfg.site.timezone ?? 'UTC')) issues.push({ path: p.path, message: p.message });
+  if (cfg.alerts) {
+    const { notify, heartbeat, ...engine } = cfg.alerts;
+    for (const p of checkAlertsConfig(engine, undefined, cfg.site.timezone ?? 'UTC')) issues.push({ path: p.path, message: p.message });
+    if (notify || heartbeat) {
+      for (const e of notifyConfigErrors(notify ?? [], heartbeat)) {
+        const colon = e.indexOf(': ');
+        issues.push(colon > 0 ? { path: e.slice(0, colon), message: e.slice(colon + 2) } : { path: 'alerts', message: e });
+      }
+    }
+  }
+  if (cfg.discovery) issues.push(...discoveryConfigErrors(cfg.discovery, Object.keys(cfg.credentials ?? {})));
+  if (cfg.reports) issues.push(...reportsConfigErrors(cfg.reports, cfg.devices.map((d) => d.name)));
   for (const [name, c] of Object.entries(cfg.credentials ?? {})) {
     if (c.version === '3' && c.priv && !c.auth) issues.push({ path: `credentials.${name}.priv`, message: 'privacy (priv) needs auth too (authPriv)' });
     if (c.version === '3') {

@@ -5,7 +5,10 @@ import { DEVICE_CLASSES } from '../../probes/types.js';
 import { Duration } from './duration.js';
 import { InfluxSinkConfig } from '../store/influx/config.js';
 import { AlertEngineConfigSchema } from '../alerts/schema.js';
+import { NotifyConfigSchema, HeartbeatConfigSchema } from '../alerts/delivery.js';
 import { TrapConfigSchema } from '../traps/config.js';
+import { DiscoveryConfigSchema } from '../discovery/config.js';
+import { ReportsConfigSchema } from '../reports/config.js';
 
 /**
  * The config file's schema: the single source of its types (Static<>), its validation (Ajv, unknown keys
@@ -111,8 +114,19 @@ export const OutpostConfig = Type.Object(
     credentials: Type.Optional(Type.Record(Type.String({ pattern: '^[A-Za-z0-9_.-]+$' }), SnmpCredential, { description: 'SNMP credentials by name.' })),
     defaults: Type.Optional(DefaultsConfig),
     devices: Type.Array(DeviceConfig, { default: [] }),
-    alerts: Type.Optional(AlertEngineConfigSchema),
+    alerts: Type.Optional(
+      Type.Object(
+        {
+          ...AlertEngineConfigSchema.properties,
+          notify: Type.Optional(NotifyConfigSchema),
+          heartbeat: Type.Optional(HeartbeatConfigSchema),
+        },
+        { additionalProperties: false, description: 'Rule overrides, maintenance windows, flap damping, receivers and the heartbeat.' },
+      ),
+    ),
     traps: Type.Optional(TrapConfigSchema),
+    discovery: Type.Optional(DiscoveryConfigSchema),
+    reports: Type.Optional(ReportsConfigSchema),
   },
   strict,
 );

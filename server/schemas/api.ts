@@ -99,6 +99,12 @@ export const HealthReply = Type.Object({
   config: Type.Object({ path: Type.Union([Type.String(), Type.Null()]), lastReloadOk: Type.Boolean(), lastReloadAt: Type.Number(), lastReloadError: Type.Optional(Type.String()) }),
   setupRequired: Type.Boolean(),
   sinks: Type.Array(Type.Record(Type.String(), Type.Unknown())),
+  /** Present when `alerts.heartbeat` is configured: the last beat to central and its outcome. */
+  heartbeat: Type.Optional(
+    Type.Object({ lastAt: Type.Optional(Type.Number()), lastOk: Type.Optional(Type.Boolean()), lastError: Type.Optional(Type.String()), sent: Type.Integer(), failed: Type.Integer() }),
+  ),
+  /** Notification receivers: pending deliveries, failures, last error. */
+  receivers: Type.Array(Type.Record(Type.String(), Type.Unknown())),
 });
 export type HealthReply = Static<typeof HealthReply>;
 

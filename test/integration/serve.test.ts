@@ -60,7 +60,9 @@ t.test('`outpost serve` polls five devices and the API shows each with latest va
     if (child.exitCode === null) child.kill('SIGKILL');
   });
   const base = `http://127.0.0.1:${HTTP_PORT}`;
-  await waitFor('server', async () => ((await fetch(`${base}/api/health`)).ok ? true : undefined), 20_000);
+  await waitFor('server', async () => ((await fetch(`${base}/api/health`)).ok ? true : undefined), 60_000).catch((err) => {
+    throw new Error(`${(err as Error).message}\nserver log:\n${log.slice(-2000)}`);
+  });
   const started = Date.now();
   const login = await fetch(`${base}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'tech1', password: 'a long test password' }) });
   t.equal(login.status, 200);

@@ -87,35 +87,7 @@ export function int(n: number | undefined): number | undefined {
   return n === undefined || !Number.isFinite(n) ? undefined : Math.round(n);
 }
 
-/**
- * GET many OIDs in PDUs of `size`: one huge GET risks tooBig on small agents, one GET per OID costs round trips.
- */
-export async function getChunked(ctx: ProfileContext, oids: string[], size = 40): Promise<Map<string, Varbind>> {
-  const out = new Map<string, Varbind>();
-  for (let i = 0; i < oids.length; i += size) {
-    const got = await ctx.snmp.get(oids.slice(i, i + size));
-    for (const [k, v] of got) out.set(k, v);
-  }
-  return out;
-}
-
-/** Rows of several walked columns keyed by index: `cols.get(index)?.get(col)`. Walks them in one GETBULK stream. */
-export async function walkColumns(ctx: ProfileContext, entry: string, cols: number[]): Promise<Map<string, Map<number, Varbind>>> {
-  const bases = cols.map((c) => `${entry}.${c}`);
-  const res = await ctx.snmp.walkColumns(bases);
-  const rows = new Map<string, Map<number, Varbind>>();
-  res.forEach((vbs, i) => {
-    const base = bases[i]! + '.';
-    for (const vb of vbs) {
-      if (!vb.oid.startsWith(base)) continue;
-      const idx = vb.oid.slice(base.length);
-      let row = rows.get(idx);
-      if (!row) rows.set(idx, (row = new Map()));
-      row.set(cols[i]!, vb);
-    }
-  });
-  return rows;
-}
+export { getChunked, walkColumns } from '../util.js';
 
 /** Numeric sort of row indexes so "Disk 10" does not come before "Disk 2". */
 export function byIndex(a: string, b: string): number {

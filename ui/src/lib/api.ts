@@ -1,0 +1,74 @@
+import type { Alert, AlertEvent, DeviceDetail, DeviceSummary, EffectiveRule, HealthReply, SeriesReply, WhoAmI } from './types.js';
+
+/** A non-2xx reply, with the server's own message (ErrorReply) so the UI can show it as is. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Called on every 401 so the session state can send the user back to the login page from any screen. */
+let onUnauthorized: () => void = () => {};
+export function setUnauthorizedHandler(fn: () => void): void {
+  onUnauthorized = fn;
+}
+
+async function call<T>(method: 'GET' | 'POST' | 'PUT', path: string, body?: unknown): Promise<T> {
+  const res = await fetch(path, {
+    method,
+    credentials: 'same-origin',
+    headers: body === undefined ? { accept: 'application/json' } : { accept: 'application/json', 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  if (res.status === 204) return undefined as T;
+  const text = await res.text();
+  let data: unknown;
+  try {
+    data = text ? JSON.parse(text) : undefined;
+  } catch {
+    data = undefined;
+  }
+  if (!res.ok) {
+    if (res.status === 401 && !path.startsWith('/api/auth/')) onUnauthorized();
+    const msg = data && typeof data === 'object' && 'message' in data ? String((data as { message: unknown }).message) : `${res.status} ${res.statusText}`;
+    throw new ApiError(res.status, msg);
+  }
+  return data as T;
+}
+
+const q = (params: Record<string, string | number | undefined>) => {
+  const s = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) if (v !== undefined) s.set(k, String(v));
+  const str = s.toString();
+  return str ? `?${str}` : '';
+};
+const enc = encodeURIComponent;
+
+export interface SeriesParams {
+  measurement: string;
+  field: string;
+  from?: number;
+  to?: number;
+  /** One tag filter, `ifName=ge1`. */
+  tag?: string;
+}
+
+/** The typed REST client: the only place in the UI that calls fetch (STYLE.md 13). */
+export const api = {
+  health: () => call<HealthReply>('GET', '/api/health'),
+  me: () => call<WhoAmI>('GET', '/api/auth/me'),
+  login: (username: string, password: string) => call<WhoAmI>('POST', '/api/auth/login', { username, password }),
+  setup: (code: string, username: string, password: string) => call<WhoAmI>('POST', '/api/auth/setup', { code, username, password }),
+  logout: () => call<void>('POST', '/api/auth/logout'),
+  devices: () => call<DeviceSummary[]>('GET', '/api/devices'),
+  device: (name: string) => call<DeviceDetail>('GET', `/api/devices/${enc(name)}`),
+  series: (name: string, p: SeriesParams) => call<SeriesReply>('GET', `/api/devices/${enc(name)}/series${q({ ...p })}`),
+  rules: (name: string) => call<EffectiveRule[]>('GET', `/api/devices/${enc(name)}/rules`),
+  alerts: () => call<Alert[]>('GET', '/api/alerts'),
+  alertHistory: (opts: { device?: string; limit?: number } = {}) => call<AlertEvent[]>('GET', `/api/alerts/history${q(opts)}`),
+  ack: (id: string, note: string) => call<Alert>('POST', `/api/alerts/${enc(id)}/ack`, { note }),
+  silence: (id: string, until: number) => call<Alert>('POST', `/api/alerts/${enc(id)}/silence`, { until }),
+};
