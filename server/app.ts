@@ -12,6 +12,9 @@ import { eventRoutes } from './api/events.js';
 import { alertRoutes, deliveryRoutes } from './api/alerts.js';
 import { trapRoutes } from './api/traps.js';
 import { smartRoutes } from './api/smart.js';
+import security from './security.js';
+import { tokenRoutes } from './api/tokens.js';
+import { userRoutes } from './api/users.js';
 import { reportRoutes } from './api/reports.js';
 import { discoveryRoutes, type DiscoveryRouteOptions } from './api/discovery.js';
 import { VERSION, PACKAGE_ROOT } from './version.js';
@@ -35,6 +38,8 @@ export interface AppOptions extends RuntimeOptions {
  */
 async function app(fastify: FastifyInstance, opts: AppOptions): Promise<void> {
   await fastify.register(cookie);
+  // Headers, CSP, CSRF and login throttling come before any route so every route is covered.
+  await fastify.register(security, { tls: !!opts.config.server?.tls });
   await fastify.register(swagger, {
     openapi: {
       info: { title: 'Outpost API', version: VERSION, description: 'Site monitoring appliance. Every route but health, login and setup needs a session cookie or `Authorization: Bearer` API token.' },
@@ -68,6 +73,8 @@ async function app(fastify: FastifyInstance, opts: AppOptions): Promise<void> {
   await fastify.register(deliveryRoutes);
   await fastify.register(trapRoutes);
   await fastify.register(smartRoutes);
+  await fastify.register(tokenRoutes);
+  await fastify.register(userRoutes);
   await fastify.register(reportRoutes);
   await fastify.register(discoveryRoutes, { ...opts.discovery, schedule: opts.poll !== false });
   fastify.get('/api/openapi.json', { schema: { hide: true } }, async () => fastify.swagger());

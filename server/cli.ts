@@ -26,6 +26,8 @@ const USAGE = `outpost — site monitoring appliance
   outpost report sla --month YYYY-MM [--format html|csv|json] [--out FILE] [--config FILE]
   outpost report inventory|firmware [--format json|csv] [--out FILE] [--config FILE]
   outpost discover [--config FILE] [--json]
+  outpost backup FILE [--config FILE]
+  outpost restore FILE [--config FILE] [--data-dir DIR] [--force]
   outpost user add NAME --role viewer|tech|admin --password-stdin [--config FILE]
   outpost token create NAME --role viewer|tech|admin [--config FILE]
 
@@ -198,6 +200,11 @@ export async function main(argv: string[]): Promise<number> {
     case 'smart': {
       const { smartCommand } = await import('../probes/smart/cli.js');
       return smartCommand(argv.slice(1), process.stdout);
+    }
+    case 'backup':
+    case 'restore': {
+      const { backupCommand } = await import('./cli/backup.js');
+      return backupCommand(cmd, argv.slice(1), configPath());
     }
     case 'report': {
       const { reportCommand } = await import('./cli/report.js');

@@ -101,4 +101,37 @@ export class UserStore {
   revokeToken(name: string): boolean {
     return this.db.prepare('DELETE FROM api_tokens WHERE name = ?').run(name).changes > 0;
   }
+
+  /** Token metadata for the admin page; the token itself was shown once and is not kept. */
+  listTokens(): TokenInfo[] {
+    return (this.db.prepare('SELECT name, role, created, last_used FROM api_tokens ORDER BY name').all() as Array<{ name: string; role: Role; created: number; last_used: number | null }>).map(
+      (r) => ({ name: r.name, role: r.role, created: r.created, lastUsed: r.last_used }),
+    );
+  }
+
+  hasToken(name: string): boolean {
+    return !!this.db.prepare('SELECT 1 FROM api_tokens WHERE name = ?').get(name);
+  }
+
+  /** Users without their password hashes. */
+  listUsers(): UserInfo[] {
+    return this.db.prepare('SELECT username, role, created FROM users ORDER BY username').all() as UserInfo[];
+  }
+
+  hasUser(username: string): boolean {
+    return !!this.db.prepare('SELECT 1 FROM users WHERE username = ?').get(username);
+  }
+}
+
+export interface TokenInfo {
+  name: string;
+  role: Role;
+  created: number;
+  lastUsed: number | null;
+}
+
+export interface UserInfo {
+  username: string;
+  role: Role;
+  created: number;
 }
