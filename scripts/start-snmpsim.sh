@@ -15,7 +15,9 @@ chmod 777 "$RUN" "$RUN/cache"
 # snmpsim drops to `nobody`, which must be able to read the recordings: serve a private, readable copy.
 cp -f "$DATA"/*.snmprec "$RUN/data/"
 chmod -R a+rX "$RUN/data"
-if snmpget -v2c -c apc_smx750i -t 1 -r 0 "127.0.0.1:$PORT" 1.3.6.1.2.1.1.2.0 >/dev/null 2>&1; then
+# Readiness is "a served recording answers": the first recording's name is a community that must work.
+PROBE=$(basename "$(ls "$RUN/data"/*.snmprec | head -1)" .snmprec)
+if snmpget -v2c -c "$PROBE" -t 1 -r 0 "127.0.0.1:$PORT" 1.3.6.1.2.1.1.2.0 >/dev/null 2>&1; then
   echo "snmpsim already answering on 127.0.0.1:$PORT"; exit 0
 fi
 USER_ARGS=()
@@ -29,7 +31,7 @@ snmpsimd --data-dir="$RUN/data" --cache-dir="$RUN/cache" \
   --v3-user=outpost-auth-only --v3-auth-key=outpost-auth-key --v3-auth-proto=SHA512 \
   --logging-method="${SNMPSIM_LOG:-null}" --pid-file="$RUN/snmpsim.pid" >/dev/null 2>&1 &
 for i in $(seq 1 120); do
-  if snmpget -v2c -c apc_smx750i -t 1 -r 0 "127.0.0.1:$PORT" 1.3.6.1.2.1.1.2.0 >/dev/null 2>&1; then
+  if snmpget -v2c -c "$PROBE" -t 1 -r 0 "127.0.0.1:$PORT" 1.3.6.1.2.1.1.2.0 >/dev/null 2>&1; then
     echo "snmpsim ready on 127.0.0.1:$PORT ($RUN)"; exit 0
   fi
   sleep 0.5

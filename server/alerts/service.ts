@@ -93,7 +93,8 @@ export class AlertService {
     return rulesForDevice(this.rules, device, cls);
   }
 
-  start(tickMs = 5000): void {
+  /** Ticks fire `for` durations and stale alerts; every second keeps a debounced alert within ~1 s of its due time. */
+  start(tickMs = 1000): void {
     this.timers.push(setInterval(() => this.tick(), tickMs));
     this.timers.push(setInterval(() => this.save(), 5 * 60_000));
     this.timers.push(setInterval(() => this.history.prune(this.now() - 365 * 86_400_000), 86_400_000));

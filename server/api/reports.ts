@@ -39,7 +39,12 @@ export async function reportRoutes(fastify: FastifyInstance): Promise<void> {
         return reply.code(400).send({ statusCode: 400, error: 'Bad Request', message: (err as Error).message });
       }
       const base = `sla-${report.site.id}-${report.month}`;
-      if (req.query.format === 'html') return file(reply, 'text/html; charset=utf-8', `${base}.html`, slaHtml(report));
+      if (req.query.format === 'html') {
+        // The printable page is self-contained with an inline <style> and no script: the app-wide CSP
+        // (style-src 'self') would strip its layout, so this one page gets a CSP that allows exactly that.
+        reply.header('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'; base-uri 'none'; form-action 'none'");
+        return file(reply, 'text/html; charset=utf-8', `${base}.html`, slaHtml(report));
+      }
       if (req.query.format === 'csv') return file(reply, 'text/csv; charset=utf-8', `${base}.csv`, slaCsv(report));
       return report;
     },

@@ -1,6 +1,5 @@
 import { Type } from '@sinclair/typebox';
 import { createHash } from 'node:crypto';
-import nodemailer from 'nodemailer';
 import type SMTPTransport from 'nodemailer/lib/smtp-transport/index.js';
 import { facts, title } from './format.js';
 import { commonFields, Secret, type Notification, type Notifier } from './types.js';
@@ -47,7 +46,8 @@ export const email = {
     const mode = cfg.tls ?? 'starttls';
     const timeoutMs = 30_000;
     // Not pooled: notifications are rare, and a kept-open connection would go stale between them.
-    const transport = nodemailer.createTransport({
+    // nodemailer is loaded on the first mail, not at start: it weighs ~13 MB of RSS on a 1 GB box that may never mail.
+    const options = {
       host: cfg.host,
       port: cfg.port ?? (mode === 'implicit' ? 465 : 587),
       secure: mode === 'implicit',
@@ -58,10 +58,12 @@ export const email = {
       connectionTimeout: timeoutMs,
       greetingTimeout: timeoutMs,
       socketTimeout: timeoutMs,
-    } satisfies SMTPTransport.Options);
+    } satisfies SMTPTransport.Options;
+    let transport: { sendMail(m: object): Promise<unknown>; close(): void } | undefined;
     return {
       async send(n) {
         try {
+          if (!transport) transport = (await import('nodemailer')).default.createTransport(options);
           await transport.sendMail(emailMessage(n, cfg.from, cfg.to));
           return { ok: true };
         } catch (err) {
@@ -71,7 +73,7 @@ export const email = {
         }
       },
       async close() {
-        transport.close();
+        transport?.close();
       },
     };
   },

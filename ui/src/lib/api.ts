@@ -1,4 +1,4 @@
-import type { Alert, AlertEvent, DeviceDetail, DeviceSummary, EffectiveRule, HealthReply, SeriesReply, WhoAmI } from './types.js';
+import type { Alert, AlertEvent, DeviceDetail, DeviceSummary, EffectiveRule, HealthReply, SeriesReply, SlaReport, WhoAmI } from './types.js';
 
 /** A non-2xx reply, with the server's own message (ErrorReply) so the UI can show it as is. */
 export class ApiError extends Error {
@@ -71,4 +71,8 @@ export const api = {
   alertHistory: (opts: { device?: string; limit?: number } = {}) => call<AlertEvent[]>('GET', `/api/alerts/history${q(opts)}`),
   ack: (id: string, note: string) => call<Alert>('POST', `/api/alerts/${enc(id)}/ack`, { note }),
   silence: (id: string, until: number) => call<Alert>('POST', `/api/alerts/${enc(id)}/silence`, { until }),
+  sla: (month: string) => call<SlaReport>('GET', `/api/reports/sla${q({ month, format: 'json' })}`),
+  /** Links (not fetches): the browser opens the printable page or downloads the CSV itself. */
+  reportUrl: (kind: 'sla' | 'inventory' | 'firmware', format: 'html' | 'csv', month?: string) =>
+    `/api/reports/${kind}${q({ ...(month ? { month } : {}), format })}`,
 };

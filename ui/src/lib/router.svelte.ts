@@ -5,6 +5,7 @@ export type Route =
   | { page: 'device'; name: string }
   | { page: 'alerts' }
   | { page: 'settings' }
+  | { page: 'reports' }
   | { page: 'login' }
   | { page: 'setup' }
   | { page: 'notfound' };
@@ -15,7 +16,7 @@ export function parseRoute(path: string): Route {
   const [a, b] = parts;
   if (a === 'devices' && parts.length === 1) return { page: 'devices' };
   if (a === 'devices' && b && parts.length === 2) return { page: 'device', name: b };
-  if (parts.length === 1 && (a === 'alerts' || a === 'settings' || a === 'login' || a === 'setup')) return { page: a };
+  if (parts.length === 1 && (a === 'alerts' || a === 'settings' || a === 'reports' || a === 'login' || a === 'setup')) return { page: a };
   return { page: 'notfound' };
 }
 
