@@ -16,4 +16,10 @@ fi
 # Debian starts influxd/alertmanager on their default ports after install; the tests use their own ports
 # and data, so the distribution services are stopped to keep the box quiet (ignored where there is no systemd).
 for s in influxdb prometheus-alertmanager prometheus-snmp-exporter; do $SUDO systemctl stop "$s" >/dev/null 2>&1 || true; done
-npm ci --no-audit --no-fund
+# Under sudo, the npm install belongs to the user who runs the tests, not to root (or `npm test` could not
+# rebuild dist/ afterwards).
+if [ "$(id -u)" = 0 ] && [ -n "${SUDO_USER:-}" ] && [ "$SUDO_USER" != root ]; then
+  sudo -u "$SUDO_USER" -H npm ci --no-audit --no-fund
+else
+  npm ci --no-audit --no-fund
+fi
