@@ -4,6 +4,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ensureSnmpsim, CLI } from '../helpers/snmpsim.js';
 import { tempDir } from '../helpers/app.js';
+import { waitFor } from '../helpers/wait.js';
 
 const port = ensureSnmpsim();
 const HTTP_PORT = 18080 + (process.pid % 1000);
@@ -29,21 +30,6 @@ defaults: { interval: 3s, timeout: 1s, ping: { count: 2, interval: 3s } }
 devices:
 ${devices.map((d) => `  - ${JSON.stringify(d)}`).join('\n')}
 ${extra}`;
-}
-
-async function waitFor<T>(what: string, fn: () => Promise<T | undefined>, ms: number): Promise<T> {
-  const end = Date.now() + ms;
-  let last: unknown;
-  while (Date.now() < end) {
-    try {
-      const v = await fn();
-      if (v !== undefined) return v;
-    } catch (err) {
-      last = err;
-    }
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(`timed out waiting for ${what}${last ? `: ${last}` : ''}`);
 }
 
 t.test('`outpost serve` polls five devices and the API shows each with latest values and a series within two intervals', async (t) => {

@@ -4,6 +4,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { tempDir } from '../helpers/app.js';
+import { waitFor } from '../helpers/wait.js';
 
 /**
  * scripts/smart-push.sh against `outpost serve` (built: run `npm run build` first), with the replaying smartctl
@@ -16,21 +17,6 @@ const SCRIPT = join(ROOT, 'scripts', 'smart-push.sh');
 const REPLAY = join(ROOT, 'test', 'fixtures', 'smart', 'replay-smartctl.mjs');
 const PORT = 19900 + (process.pid % 100);
 const BASE = `http://127.0.0.1:${PORT}`;
-
-async function waitFor<T>(what: string, fn: () => Promise<T | undefined>, ms: number): Promise<T> {
-  const end = Date.now() + ms;
-  let last: unknown;
-  while (Date.now() < end) {
-    try {
-      const v = await fn();
-      if (v !== undefined) return v;
-    } catch (err) {
-      last = err;
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`timed out waiting for ${what}${last ? `: ${last}` : ''}`);
-}
 
 function push(env: Record<string, string>) {
   // OUTPOST_PUSH_CONF points nowhere so a settings file on the test machine cannot leak in.

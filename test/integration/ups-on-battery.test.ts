@@ -6,6 +6,7 @@ import { build, tempDir } from '../helpers/app.js';
 import { alertmanagerAvailable, startAlertmanager, type GettableAlert } from '../helpers/alertmanager.js';
 import { RECORDINGS } from '../helpers/fixtures.js';
 import { PACKAGE_ROOT } from '../../server/version.js';
+import { waitFor } from '../helpers/wait.js';
 
 // End to end, real parts only: snmpsim serving a real APC recording whose output status is writable
 // (writecache), the real poller and alert engine, a real Alertmanager. Ports 19250-19279 (this file only).
@@ -40,15 +41,7 @@ function setStatus(community: string, value: 2 | 3): void {
   execFileSync('snmpset', ['-v2c', '-c', community, '-t', '2', '-r', '2', `127.0.0.1:${SIM_PORT}`, STATUS_OID, 'i', String(value)], { stdio: 'ignore' });
 }
 
-async function until<T>(what: string, fn: () => Promise<T | undefined>, ms: number): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+const until = <T>(what: string, fn: () => Promise<T | undefined>, ms: number) => waitFor(what, fn, ms, 100);
 
 const onBattery = (list: GettableAlert[]) => list.filter((a) => a.labels.alertname === 'UpsOnBattery' && a.labels.device === 'ups1' && a.status?.state === 'active');
 
