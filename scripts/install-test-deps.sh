@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 SUDO=""
 if [ "$(id -u)" != 0 ]; then SUDO="sudo"; fi
-PKGS=(snmpsim snmp fping smartmontools influxdb prometheus-alertmanager prometheus-snmp-exporter iproute2 chromium curl openssl)
+PKGS=(snmpsim snmp fping smartmontools influxdb prometheus-alertmanager prometheus-snmp-exporter iproute2 chromium curl openssl wrk)
 missing=()
 for p in "${PKGS[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if [ "${#missing[@]}" -gt 0 ]; then

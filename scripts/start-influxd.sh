@@ -1,6 +1,7 @@
 #!/bin/sh
 # Start a private InfluxDB 1.x for development, tests and benchmarks: loopback only, its own config and
 # data folder, never the system service. Runs in the foreground (exec), so stopping this process stops it.
+# test/helpers/influxd.ts (tests and `npm run bench`) starts influxd through this script: its config lives here only.
 #   scripts/start-influxd.sh [HTTP_PORT] [DIR]     (defaults: 18086, a new temp folder)
 set -eu
 PORT="${1:-18086}"
@@ -17,7 +18,10 @@ bind-address = "127.0.0.1:${RPC_PORT}"
   dir = "${DIR}/data"
   wal-dir = "${DIR}/wal"
   query-log-enabled = false
+[coordinator]
 [retention]
+  enabled = false
+[shard-precreation]
   enabled = false
 [monitor]
   store-enabled = false

@@ -16,6 +16,7 @@ import { DiskStore } from './store/disks.js';
 import { NotificationService } from './alerts/delivery.js';
 import { VERSION } from './version.js';
 import { TrapReceiver } from './traps/index.js';
+import { TrapSourceIndex } from './traps/source-index.js';
 import type { DeviceClass } from '../probes/types.js';
 
 export interface RuntimeOptions {
@@ -58,6 +59,8 @@ export class Runtime {
   private timers: NodeJS.Timeout[] = [];
   private sinks: InfluxSink[] = [];
   traps: TrapReceiver | undefined;
+  /** Trap sender → device, by IP or by the resolved addresses of a configured DNS name; rebuilt on reload. */
+  private readonly trapSources: TrapSourceIndex;
   notifications: NotificationService | undefined;
   private notifyKey = '';
   private trapsKey = '';
@@ -67,6 +70,7 @@ export class Runtime {
   constructor(private readonly opts: RuntimeOptions) {
     this.config = opts.config;
     this.dataDir = dataDir(opts.config, opts.env);
+    this.trapSources = new TrapSourceIndex(undefined, opts.log);
     const ret = opts.config.storage?.embedded?.retention;
     this.store = new EmbeddedStore(this.dataDir, {
       rawMs: parseDuration(ret?.raw ?? '7d'),
@@ -133,7 +137,7 @@ export class Runtime {
    */
   ingest(s: PollSample, opts: { polled?: boolean } = {}): void {
     this.store.write(s.device, s.points);
-    // One durable append per poll and sink: acknowledged points survive a crash or an InfluxDB outage.
+    // Staged per poll and sink; group-committed to disk by the end of this event-loop turn (server/store/influx/README.md).
     for (const sink of this.sinks) sink.enqueue(s.points);
     if (opts.polled) this.recordPoll(s);
     this.alerts.sample(s);
@@ -244,20 +248,20 @@ export class Runtime {
     await this.traps?.stop();
     this.traps = undefined;
     if (!this.config.traps) return;
-    const byHost = new Map(resolveDevices(this.config).map((d) => [d.host, d]));
+    const sources = this.trapSources;
     const receiver = new TrapReceiver({
       config: this.config.traps,
       credentials: this.config.credentials,
       site: this.config.site.id,
       log: this.opts.log,
       resolveDevice: (addr) => {
-        const d = byHost.get(addr);
+        const d = sources.get(addr);
         if (!d) return undefined;
         const cls = (d.classOverride ?? this.store.device(d.name)?.class ?? 'unknown') as DeviceClass;
         return { name: d.name, class: cls, parent: d.parent };
       },
       interfaceName: (device, ifIndex) => this.store.latest(device).find((l) => l.measurement === 'interface' && l.tags.ifIndex === ifIndex)?.tags.ifName,
-      onSample: (s) => this.ingest({ ...s, host: byHost.get(s.device)?.host ?? '', durationMs: 0, probe: 'trap' }),
+      onSample: (s) => this.ingest({ ...s, host: sources.device(s.device)?.host ?? '', durationMs: 0, probe: 'trap' }),
     });
     try {
       await receiver.start();
@@ -270,6 +274,8 @@ export class Runtime {
   start(): void {
     if (this.opts.poll === false) return;
     this.running = true;
+    if (this.config.traps) void this.trapSources.set(resolveDevices(this.config));
+    this.trapSources.start();
     void this.applyTraps();
     for (const s of this.sinks) s.start();
     this.alerts.start();
@@ -315,6 +321,8 @@ export class Runtime {
     this.applyDevices();
     this.applySinks();
     this.alerts.setConfig(res.config);
+    // Only a site that receives traps needs its device names resolved.
+    if (res.config.traps) void this.trapSources.set(resolveDevices(res.config));
     this.applyNotifications();
     if (this.running) void this.applyTraps();
     this.opts.log.info(`config reloaded: ${res.config.devices.length} devices`);
@@ -325,6 +333,7 @@ export class Runtime {
     for (const t of this.timers) clearInterval(t);
     await this.scheduler.stop();
     await this.traps?.stop();
+    this.trapSources.stop();
     this.alerts.stop();
     await this.notifications?.stop();
     this.store.close();

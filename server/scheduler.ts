@@ -1,9 +1,10 @@
 import { EventEmitter } from 'node:events';
 import type { Point, ProbeLogger, ProbeResult, DeviceClass, Identity } from '../probes/types.js';
 import type { ResolvedDevice } from './config/resolve.js';
-import { collectSnmp, snmpStats, type SnmpTarget, type SnmpProbeContext } from '../probes/snmp/index.js';
+import { collectSnmp, closeSession, snmpStats, type SnmpTarget, type SnmpProbeContext, type SessionSlot } from '../probes/snmp/index.js';
 import { pingHosts, type PingOptions } from '../probes/ping/index.js';
 import { CounterState } from '../probes/snmp/counters.js';
+import { InventoryState } from '../probes/snmp/inventory.js';
 import { smartProbe, type SmartExec } from '../probes/smart/index.js';
 import type { SnmpClient } from '../probes/snmp/varbind.js';
 import type { DeviceState } from './store/embedded.js';
@@ -33,7 +34,8 @@ export interface PointSink {
 export interface SchedulerOptions {
   site: string;
   log: ProbeLogger;
-  concurrency: number;
+  /** Slots for devices that answer: a number, or 'auto' (sized from the device count and intervals, autoConcurrency()). */
+  concurrency: number | 'auto';
   staleAfter: number;
   ping: { intervalMs: number; count: number; fpingPath?: string; periodMs?: number; timeoutMs?: number; exec?: PingOptions['exec'] };
   /** smartctl runs hourly and once shortly after start (SMART counters move slowly; -x wakes idle disks). */
@@ -61,7 +63,40 @@ interface DeviceRuntime {
   smartTimer?: NodeJS.Timeout;
   state: DeviceState;
   abort?: AbortController;
+  /** The device's SNMP session, kept across polls (one socket per device, SNMPv3 engine discovered once). */
+  session: SessionSlot;
+  /** ENTITY-MIB identity and other inventory, re-read every few hours rather than every poll. */
+  inventory: InventoryState;
+  /** The last SNMP poll got no answer (timeout, unreachable): polled in the unreachable lane until it answers. */
+  unanswered: boolean;
 }
+
+/** What a poll of an answering device is assumed to take when sizing the lane (LAN agents: 0.1–1 s measured). */
+const ASSUMED_POLL_MS = 1000;
+const AUTO_MIN = 16;
+const AUTO_MAX = 128;
+
+/**
+ * Slots that let every answering device's poll fit in half its interval at ASSUMED_POLL_MS each (the other half is
+ * headroom for slow agents and bursts), never fewer than 16 nor more than 128: 1,000 devices at 60 s → 34.
+ */
+export function autoConcurrency(devices: Array<{ intervalMs: number }>): number {
+  let need = 0;
+  for (const d of devices) need += ASSUMED_POLL_MS / Math.max(1000, d.intervalMs / 2);
+  return Math.min(AUTO_MAX, Math.max(AUTO_MIN, Math.ceil(need)));
+}
+
+/**
+ * The unreachable lane (LibreNMS/Zabbix "unreachable pollers"): devices whose last poll got no answer wait here,
+ * a quarter as many slots as the main lane (at least 2), so a rack that lost power holds these slots for its
+ * timeouts while every answering device keeps its schedule.
+ */
+export function unreachableSlots(main: number): number {
+  return Math.max(2, Math.ceil(main / 4));
+}
+
+/** Errors that mean "nothing answered": the device pays a whole timeout per poll. */
+const NO_ANSWER = new Set(['timeout', 'unreachable']);
 
 /** Spread polls over the interval by a stable hash of the name, so 200 devices never fire in the same second. */
 export function spreadOffset(name: string, intervalMs: number): number {
@@ -70,18 +105,35 @@ export function spreadOffset(name: string, intervalMs: number): number {
   return h % Math.max(1, intervalMs);
 }
 
-/** A counting semaphore: at most N device polls in flight, the rest wait their turn in order. */
+/** A counting semaphore: at most `limit` device polls in flight, the rest wait their turn in order. */
 class Semaphore {
   private waiting: Array<() => void> = [];
-  constructor(private free: number) {}
+  private busy = 0;
+  constructor(private limit: number) {}
+  get size(): number {
+    return this.limit;
+  }
+  /** Resize (a reload changed the device list): extra slots start waiting polls at once, fewer drain as polls end. */
+  resize(limit: number): void {
+    this.limit = limit;
+    this.drain();
+  }
   async acquire(): Promise<() => void> {
-    if (this.free > 0) this.free--;
+    if (this.busy < this.limit) this.busy++;
     else await new Promise<void>((r) => this.waiting.push(r));
+    let released = false;
     return () => {
-      const next = this.waiting.shift();
-      if (next) next();
-      else this.free++;
+      if (released) return;
+      released = true;
+      this.busy--;
+      this.drain();
     };
+  }
+  private drain(): void {
+    while (this.busy < this.limit && this.waiting.length) {
+      this.busy++;
+      this.waiting.shift()!();
+    }
   }
 }
 
@@ -93,6 +145,7 @@ class Semaphore {
 export class Scheduler extends EventEmitter<{ sample: [PollSample]; state: [string, DeviceState, DeviceState]; selfHealth: [Point] }> {
   private devices = new Map<string, DeviceRuntime>();
   private sem: Semaphore;
+  private unreachableSem: Semaphore;
   private pingTimer?: NodeJS.Timeout;
   private staleTimer?: NodeJS.Timeout;
   private stopped = true;
@@ -105,7 +158,9 @@ export class Scheduler extends EventEmitter<{ sample: [PollSample]; state: [stri
 
   constructor(private readonly opts: SchedulerOptions) {
     super();
-    this.sem = new Semaphore(opts.concurrency);
+    const main = opts.concurrency === 'auto' ? autoConcurrency([]) : opts.concurrency;
+    this.sem = new Semaphore(main);
+    this.unreachableSem = new Semaphore(unreachableSlots(main));
     this.now = opts.now ?? Date.now;
   }
 
@@ -116,9 +171,14 @@ export class Scheduler extends EventEmitter<{ sample: [PollSample]; state: [stri
       const prev = this.devices.get(cfg.name);
       if (prev) {
         clearTimeout(prev.timer);
+        // A new address gets a full poll in the main lane: the old one's silence says nothing about it.
+        if (prev.cfg.host !== cfg.host || prev.cfg.port !== cfg.port) prev.unanswered = false;
         prev.cfg = cfg;
-        if (!cfg.snmp) delete prev.probes.snmp;
-        else prev.probes.snmp ??= { running: false, stale: false };
+        // A changed host, credential or timeout opens a new session at the next poll (collectSnmp compares them).
+        if (!cfg.snmp) {
+          delete prev.probes.snmp;
+          closeSession(prev.session);
+        } else prev.probes.snmp ??= { running: false, stale: false };
         if (!cfg.ping) delete prev.probes.ping;
         else prev.probes.ping ??= { running: false, stale: false };
         if (!cfg.smart) delete prev.probes.smart;
@@ -137,6 +197,9 @@ export class Scheduler extends EventEmitter<{ sample: [PollSample]; state: [stri
             ...(cfg.smart ? { smart: { running: false, stale: false } } : {}),
           },
           state: 'unknown',
+          session: {},
+          inventory: new InventoryState(),
+          unanswered: false,
         });
       }
     }
@@ -144,8 +207,14 @@ export class Scheduler extends EventEmitter<{ sample: [PollSample]; state: [stri
       clearTimeout(d.timer);
       clearTimeout(d.smartTimer);
       d.abort?.abort();
+      closeSession(d.session);
     }
     this.devices = next;
+    if (this.opts.concurrency === 'auto') {
+      const main = autoConcurrency([...next.values()].filter((d) => d.cfg.snmp).map((d) => d.cfg));
+      this.sem.resize(main);
+      this.unreachableSem.resize(unreachableSlots(main));
+    }
     if (!this.stopped) for (const d of this.devices.values()) {
       this.scheduleSnmp(d, true);
       if (!d.smartTimer) this.scheduleSmart(d, 5000);
@@ -200,7 +269,18 @@ export class Scheduler extends EventEmitter<{ sample: [PollSample]; state: [stri
       clearTimeout(d.timer);
       clearTimeout(d.smartTimer);
       d.abort?.abort();
+      closeSession(d.session);
     }
+  }
+
+  /** The SNMP client kept for this device between polls (diagnostics and tests). */
+  snmpSession(name: string): SnmpClient | undefined {
+    return this.devices.get(name)?.session.client;
+  }
+
+  /** Slots of the main and the unreachable lane (diagnostics and tests). */
+  get lanes(): { main: number; unreachable: number } {
+    return { main: this.sem.size, unreachable: this.unreachableSem.size };
   }
 
   deviceState(name: string): DeviceState | undefined {
@@ -229,7 +309,17 @@ export class Scheduler extends EventEmitter<{ sample: [PollSample]; state: [stri
       return;
     }
     track.running = true;
-    const release = await this.sem.acquire();
+    // Decided when the poll is queued: a device that stopped answering waits in its own lane, with no retries
+    // (one timeout per poll tells whether it is back), instead of holding a healthy device's slot for
+    // timeout × (retries + 1).
+    const unanswered = d.unanswered;
+    const release = await (unanswered ? this.unreachableSem : this.sem).acquire();
+    if (this.stopped || this.devices.get(d.cfg.name) !== d) {
+      // Stopped or removed while waiting for a slot: opening a session now would leave it open.
+      release();
+      track.running = false;
+      return;
+    }
     const start = this.now();
     this.maxLagMs = Math.max(this.maxLagMs, start - due);
     // The whole poll is cut one second before the next one is due (blackbox's timeout offset).
@@ -250,10 +340,12 @@ export class Scheduler extends EventEmitter<{ sample: [PollSample]; state: [stri
         log: this.opts.log,
         now: start,
         timeoutMs: d.cfg.timeoutMs,
-        retries: d.cfg.retries,
+        retries: unanswered ? 0 : d.cfg.retries,
         counters: d.counters,
         maxGapMs: d.cfg.intervalMs * 2.5,
         connect: this.opts.connect,
+        session: d.session,
+        inventory: d.inventory,
       });
     } catch (err) {
       // collectSnmp returns failures as data; reaching here is a bug, reported as such and kept going.
@@ -264,7 +356,10 @@ export class Scheduler extends EventEmitter<{ sample: [PollSample]; state: [stri
       release();
       track.running = false;
     }
+    // A poll cut by stop() or by the device's removal says nothing about the device: no sample.
+    if (this.stopped || this.devices.get(d.cfg.name) !== d) return;
     if (abort.signal.aborted && !result.ok) result = { ...result, error: 'timeout', message: 'poll cut at its deadline (device too slow for its interval)' };
+    d.unanswered = !result.ok && NO_ANSWER.has(result.error ?? '');
     this.pollsTotal++;
     this.record(d, 'snmp', result, start, this.now() - start);
   }

@@ -69,7 +69,19 @@ export async function collectProfiles(ctx: ProfileContext): Promise<Collected> {
       ctx.log.error({ err, profile: id }, 'profile threw');
     }
   };
-  for (const g of genericCollectors) if (!profile?.covers?.includes(g.id)) await run(g.id, () => g.collect(ctx));
+  for (const g of genericCollectors) {
+    if (profile?.covers?.includes(g.id)) continue;
+    const inv = g.inventory ? ctx.inventory : undefined;
+    const kept = inv?.reuse ? inv.outputs.get(g.id) : undefined;
+    if (kept) {
+      outputs.push(kept);
+      continue;
+    }
+    const n = outputs.length;
+    await run(g.id, () => g.collect(ctx));
+    // Kept only when it answered: a failed read is retried next poll, so identity is never lost to one timeout.
+    if (inv && outputs.length > n && !outputs[n]!.errors?.length) inv.outputs.set(g.id, outputs[n]!);
+  }
   if (profile) await run(profile.id, () => profile.collect(ctx));
 
   const merged = new Map<string, Point>();

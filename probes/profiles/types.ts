@@ -19,6 +19,11 @@ export interface ProfileContext {
   log: ProbeLogger;
   /** Poll time, ms since the epoch (so date arithmetic such as licence days_left is testable). */
   now: number;
+  /**
+   * Last outputs of the inventory collectors (GenericCollector.inventory) of this device, and whether to reuse
+   * them this poll. Absent (one-shot probes, discovery) = every collector runs.
+   */
+  inventory?: { reuse: boolean; outputs: Map<string, ProfileOutput> };
 }
 
 /**
@@ -62,5 +67,10 @@ export interface Profile {
  */
 export interface GenericCollector {
   id: string;
+  /**
+   * Reads only slow-changing inventory (identity from ENTITY-MIB and the like, no points): the scheduler runs it
+   * every few hours and after a restart, and reuses its last output in between.
+   */
+  inventory?: boolean;
   collect(ctx: ProfileContext): Promise<ProfileOutput>;
 }

@@ -61,24 +61,33 @@ export function classifyError(err: unknown): SnmpError {
 
 type RawVarbind = { oid: string; type: number; value: unknown };
 
-/** Counter64 arrives as a big-endian Buffer; everything numeric that fits a double stays a number. */
-function normalise(vb: { oid: string; type: number; value: unknown }): Varbind {
-  let value = vb.value as SnmpValue;
+/**
+ * Counter64 arrives as a big-endian Buffer; everything numeric that fits a double stays a number. net-snmp hands
+ * out a fresh object per varbind, so it is converted in place rather than copied (one allocation less per varbind).
+ */
+function normalise(vb: RawVarbind): Varbind {
+  const value = vb.value;
   if (vb.type === SnmpType.Counter64 && Buffer.isBuffer(value)) {
     let n = 0n;
     for (const byte of value) n = (n << 8n) | BigInt(byte);
-    value = n;
+    vb.value = n;
   }
-  return { oid: vb.oid, type: vb.type, value };
+  return vb as Varbind;
 }
 
-/** The real client: one net-snmp session per poll, closed when the poll ends or is aborted. */
+/**
+ * The real client: one net-snmp session (one UDP socket; for SNMPv3 the localised keys and the discovered engine
+ * id/boots/time) kept per device across polls by its owner (the scheduler's SessionSlot), or opened for one poll
+ * and closed (one-shot probes). `reusable` tells the owner whether the next poll may use it again.
+ */
 export class NetSnmpClient implements SnmpClient {
   varbindCount = 0;
   private readonly session: ReturnType<typeof snmp.createSession>;
   private readonly v1: boolean;
   private readonly maxRep: number;
-  private closed = false;
+  private _closed = false;
+  private readonly pending = new Set<() => void>();
+  private broken = false;
 
   constructor(opts: SessionOptions) {
     const base = {
@@ -108,14 +117,57 @@ export class NetSnmpClient implements SnmpClient {
       this.v1 = c.version === '1';
       this.session = snmp.createSession(opts.host, c.community, { ...base, version: this.v1 ? snmp.Version1 : snmp.Version2c });
     }
-    // Socket errors (ICMP unreachable surfaces here on Linux) must not become uncaught exceptions.
-    this.session.on('error', () => {});
-    opts.signal?.addEventListener('abort', () => this.close(), { once: true });
+    // Socket errors (ICMP unreachable, an undecodable datagram) must not become uncaught exceptions; a session
+    // that reported one finishes its poll but is not trusted for the next.
+    this.session.on('error', () => {
+      this.broken = true;
+    });
+    this.session.on('close', () => {
+      this._closed = true;
+    });
+    if (opts.signal) this.attach(opts.signal);
+  }
+
+  /** False once closed (by its owner, an abort, the socket) or after a socket error: the owner opens a new one. */
+  get reusable(): boolean {
+    return !this._closed && !this.broken;
+  }
+
+  /**
+   * Tie this client to one poll's abort signal: an abort closes it (in-flight requests fail at once, the next
+   * poll opens a fresh session). Returns the detach function to call when the poll ends.
+   */
+  attach(signal: AbortSignal): () => void {
+    const onAbort = () => this.close();
+    if (signal.aborted) onAbort();
+    else signal.addEventListener('abort', onAbort, { once: true });
+    return () => signal.removeEventListener('abort', onAbort);
+  }
+
+  /**
+   * A request that fails with `aborted` as soon as the client is closed, even when net-snmp never calls back (a
+   * datagram still queued in the socket when it closes is dropped silently).
+   */
+  private request<T>(run: (resolve: (v: T) => void, reject: (e: unknown) => void) => void): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      if (this._closed) return reject(new SnmpError('aborted', 'poll cut at its timeout'));
+      const cancel = () => reject(new SnmpError('aborted', 'poll cut at its timeout'));
+      this.pending.add(cancel);
+      run(
+        (v) => {
+          this.pending.delete(cancel);
+          resolve(v);
+        },
+        (e) => {
+          this.pending.delete(cancel);
+          reject(e);
+        },
+      );
+    });
   }
 
   get(oids: string[]): Promise<Map<string, Varbind>> {
-    return new Promise((resolve, reject) => {
-      if (this.closed) return reject(new SnmpError('aborted', 'poll cut at its timeout'));
+    return this.request((resolve, reject) => {
       this.session.get(oids, (err: unknown, vbs: Array<{ oid: string; type: number; value: unknown }>) => {
         if (err) {
           // SNMPv1 answers a GET with one missing OID by failing the whole PDU (noSuchName): retry one by one.
@@ -141,8 +193,7 @@ export class NetSnmpClient implements SnmpClient {
   }
 
   private bulk(oid: string, maxRep: number): Promise<Array<{ oid: string; type: number; value: unknown }>> {
-    return new Promise((resolve, reject) => {
-      if (this.closed) return reject(new SnmpError('aborted', 'poll cut at its timeout'));
+    return this.request((resolve, reject) => {
       const cb = (err: unknown, vbs: Array<{ oid: string; type: number; value: unknown }>) => {
         if (err) {
           const e = err as { name?: string };
@@ -178,8 +229,7 @@ export class NetSnmpClient implements SnmpClient {
   }
 
   private bulkMany(oids: string[], maxRep: number): Promise<RawVarbind[][]> {
-    return new Promise((resolve, reject) => {
-      if (this.closed) return reject(new SnmpError('aborted', 'poll cut at its timeout'));
+    return this.request((resolve, reject) => {
       const cb = (err: unknown, vbs: unknown[]) => {
         if (err) {
           const e = err as { name?: string };
@@ -197,37 +247,48 @@ export class NetSnmpClient implements SnmpClient {
   async walkColumns(bases: string[], opts: WalkOptions = {}): Promise<Varbind[][]> {
     const out: Varbind[][] = bases.map(() => []);
     const limit = opts.maxVarbinds ?? 100_000;
-    const cursors = [...bases];
-    const active = bases.map((_, i) => i);
-    // Keep the response near maxRepetitions varbinds whatever the column count, so small agents cope.
-    const perCol = Math.max(1, Math.floor((opts.maxRepetitions ?? this.maxRep) / Math.max(1, Math.min(bases.length, 4))));
+    const maxRep = opts.maxRepetitions ?? this.maxRep;
+    const cursors = bases.slice();
+    let active = bases.map((_, i) => i);
     let total = 0;
     while (active.length) {
-      const res = await this.bulkMany(active.map((i) => cursors[i]!), perCol);
+      // Keep the response near maxRepetitions varbinds per column group whatever the column count, so small agents
+      // cope; recomputed each round so the last long columns are not walked a few rows at a time.
+      const perCol = Math.max(1, Math.floor(maxRep / Math.min(active.length, 4)));
+      const req: string[] = new Array(active.length);
+      for (let k = 0; k < active.length; k++) req[k] = cursors[active[k]!]!;
+      const res = await this.bulkMany(req, perCol);
       const still: number[] = [];
-      active.forEach((colIdx, k) => {
+      for (let k = 0; k < active.length; k++) {
+        const colIdx = active[k]!;
         const base = bases[colIdx]!;
+        const col = out[colIdx]!;
+        const vbs = res[k] ?? [];
+        let cursor = cursors[colIdx]!;
         let done = false;
-        for (const vb of res[k] ?? []) {
+        for (const vb of vbs) {
           this.varbindCount++;
-          if (snmp.isVarbindError(vb) || isException(vb.type) || !isUnder(vb.oid, base) || compareOid(vb.oid, cursors[colIdx]!) <= 0) {
+          if (snmp.isVarbindError(vb) || isException(vb.type) || !isUnder(vb.oid, base) || compareOid(vb.oid, cursor) <= 0) {
             done = true;
             break;
           }
-          out[colIdx]!.push(normalise(vb));
-          cursors[colIdx] = vb.oid;
+          col.push(normalise(vb));
+          cursor = vb.oid;
           total++;
         }
-        if (!done && (res[k]?.length ?? 0) > 0 && total < limit) still.push(colIdx);
-      });
-      active.splice(0, active.length, ...still);
+        cursors[colIdx] = cursor;
+        if (!done && vbs.length > 0 && total < limit) still.push(colIdx);
+      }
+      active = still;
     }
     return out;
   }
 
   close(): void {
-    if (this.closed) return;
-    this.closed = true;
+    if (this._closed) return;
+    this._closed = true;
+    for (const cancel of this.pending) cancel();
+    this.pending.clear();
     try {
       this.session.close();
     } catch {

@@ -50,6 +50,13 @@ export interface SnmpClient {
   /** How many varbinds this client has received so far (benchmarks and self-health). */
   readonly varbindCount: number;
   close(): void;
+  /**
+   * Clients that can be kept across polls (session.ts) bind themselves to one poll's abort signal at a time and
+   * return the detach function; clients without it are opened and closed per poll.
+   */
+  attach?(signal: AbortSignal): () => void;
+  /** False when a kept client must not serve another poll (closed, or its socket reported an error). */
+  readonly reusable?: boolean;
 }
 
 /** True for the exception types an agent answers with instead of a value. */
@@ -57,16 +64,38 @@ export function isException(type: number): boolean {
   return type === SnmpType.NoSuchObject || type === SnmpType.NoSuchInstance || type === SnmpType.EndOfMibView;
 }
 
-/** Compare dotted OIDs numerically (string compare puts .10 before .9). */
+/**
+ * Compare dotted OIDs numerically (string compare puts .10 before .9). Runs once per walked varbind, so it scans
+ * the strings in place instead of splitting them: the common prefix is skipped, then the differing arcs compared.
+ */
 export function compareOid(a: string, b: string): number {
-  const pa = a.split('.');
-  const pb = b.split('.');
-  const n = Math.min(pa.length, pb.length);
-  for (let i = 0; i < n; i++) {
-    const d = Number(pa[i]) - Number(pb[i]);
-    if (d !== 0) return d;
+  const n = Math.min(a.length, b.length);
+  let i = 0;
+  let arc = 0; // start of the current arc in both strings (they are equal up to i)
+  while (i < n) {
+    const ca = a.charCodeAt(i);
+    if (ca !== b.charCodeAt(i)) break;
+    i++;
+    if (ca === 46) arc = i;
   }
-  return pa.length - pb.length;
+  if (i === a.length && i === b.length) return 0;
+  // Differing arcs from `arc`: the numerically larger one has more digits, or the same digits and a larger byte.
+  const endA = arcEnd(a, arc);
+  const endB = arcEnd(b, arc);
+  if (endA - arc !== endB - arc) {
+    // An exhausted string (a prefix of the other at an arc boundary) sorts first.
+    if (endA === arc) return -1;
+    if (endB === arc) return 1;
+    return Number(a.slice(arc, endA)) - Number(b.slice(arc, endB));
+  }
+  if (i < endA) return a.charCodeAt(i) - b.charCodeAt(i);
+  // Same arc: one OID is a prefix of the other.
+  return a.length - b.length;
+}
+
+function arcEnd(s: string, from: number): number {
+  const dot = s.indexOf('.', from);
+  return dot < 0 ? s.length : dot;
 }
 
 /** True when `oid` lies strictly below `base` in the tree. */

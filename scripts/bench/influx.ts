@@ -1,6 +1,5 @@
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -8,55 +7,37 @@ import { promisify } from 'node:util';
 import { silentLogger, type Point } from '../../probes/types.js';
 import { InfluxSink } from '../../server/store/influx/index.js';
 import { toLine } from '../../server/store/influx/line-protocol.js';
+import { startInfluxd } from '../../test/helpers/influxd.js';
 
 const run = promisify(execFile);
 
 export interface BenchInfluxOptions {
-  /** An InfluxDB 1.x to write to; by default a private one is started with scripts/start-influxd.sh. */
+  /** An InfluxDB 1.x to write to; by default a private one is started (test/helpers/influxd.ts, through scripts/start-influxd.sh). */
   url?: string;
   points?: number;
   batchSize?: number;
   /** Points per enqueue() call: one poll of a mid-size switch. */
   pointsPerPoll?: number;
+  /**
+   * Points enqueued per event-loop turn (default: one batch). Between turns the flusher runs, as it does
+   * while polls keep arriving in Outpost; `points` makes it one turn: every poll first, then all the sending.
+   */
+  burst?: number;
 }
 
 export interface BenchInfluxResult {
   points: number;
   batchSize: number;
-  /** Outpost: encode + durable enqueue (fsync per poll) + gzip + POST + outbox removal. */
-  outpost: { seconds: number; pointsPerSec: number; enqueueSeconds: number };
+  /**
+   * Outpost: encode + durable enqueue + gzip + POST + outbox removal, from the first enqueue to the last point
+   * accepted. Polls arrive `burst` points per event-loop turn, so the sink group-commits one fsync per batch;
+   * enqueueSeconds is the time until the last poll was enqueued (sending overlaps it).
+   */
+  outpost: { seconds: number; pointsPerSec: number; enqueueSeconds: number; burst: number };
   /** curl: POSTing the same lines, already encoded, one process per batch, nothing durable. */
   curl: { seconds: number; pointsPerSec: number };
   /** outpost / curl: above 1 means Outpost's durable path is faster than curl with none. */
   ratio: number;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const a = s.address();
-      s.close(() => (a && typeof a === 'object' ? resolve(a.port) : reject(new Error('no port'))));
-    });
-  });
-}
-
-async function startPrivateInfluxd(dir: string): Promise<{ url: string; child: ChildProcess }> {
-  const port = await freePort();
-  const script = fileURLToPath(new URL('../start-influxd.sh', import.meta.url));
-  const child = spawn('sh', [script, String(port), dir], { stdio: 'ignore', env: { ...process.env, RPC_PORT: String(await freePort()) } });
-  const url = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 200; i++) {
-    try {
-      if ((await fetch(`${url}/ping`)).status === 204) return { url, child };
-    } catch {
-      // not up yet
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  child.kill('SIGKILL');
-  throw new Error('influxd did not start');
 }
 
 async function influxql(url: string, q: string, db?: string): Promise<unknown> {
@@ -80,8 +61,9 @@ export async function benchInflux(opts: BenchInfluxOptions = {}): Promise<BenchI
   const n = opts.points ?? 100_000;
   const batchSize = opts.batchSize ?? 5000;
   const perPoll = opts.pointsPerPoll ?? 50;
+  const burst = opts.burst ?? batchSize;
   const work = mkdtempSync(join(tmpdir(), 'outpost-bench-influx-'));
-  const own = opts.url ? undefined : await startPrivateInfluxd(join(work, 'influxd'));
+  const own = opts.url ? undefined : await startInfluxd({ dir: join(work, 'influxd') });
   const url = opts.url ?? own!.url;
   try {
     await influxql(url, 'CREATE DATABASE bench_outpost');
@@ -95,7 +77,10 @@ export async function benchInflux(opts: BenchInfluxOptions = {}): Promise<BenchI
     );
     const started = performance.now();
     sink.start();
-    for (let i = 0; i < n; i += perPoll) sink.enqueue(points.slice(i, i + perPoll));
+    for (let i = 0; i < n; i += perPoll) {
+      sink.enqueue(points.slice(i, i + perPoll));
+      if (Math.floor((i + perPoll) / burst) > Math.floor(i / burst)) await new Promise((r) => setImmediate(r));
+    }
     const enqueueSeconds = (performance.now() - started) / 1000;
     while (sink.stats().outboxPoints > 0) {
       await sink.flushNow();
@@ -117,15 +102,11 @@ export async function benchInflux(opts: BenchInfluxOptions = {}): Promise<BenchI
     }
     const curlSeconds = (performance.now() - curlStarted) / 1000;
 
-    const outpost = { seconds: outpostSeconds, pointsPerSec: n / outpostSeconds, enqueueSeconds };
+    const outpost = { seconds: outpostSeconds, pointsPerSec: n / outpostSeconds, enqueueSeconds, burst };
     const curl = { seconds: curlSeconds, pointsPerSec: n / curlSeconds };
     return { points: n, batchSize, outpost, curl, ratio: outpost.pointsPerSec / curl.pointsPerSec };
   } finally {
-    if (own) {
-      const exited = new Promise((r) => own.child.once('exit', r));
-      own.child.kill('SIGTERM');
-      await exited;
-    }
+    await own?.close();
     rmSync(work, { recursive: true, force: true });
   }
 }

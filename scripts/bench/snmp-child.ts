@@ -4,8 +4,9 @@
  *   node snmp-child.js PORT ROUNDS STORE_DIR COMMUNITY...
  * Prints one JSON line: { cpuSeconds, varbinds, polls, points, failed }.
  */
-import { collectSnmp, snmpStats } from '../../probes/snmp/index.js';
+import { collectSnmp, closeSession, snmpStats, type SessionSlot } from '../../probes/snmp/index.js';
 import { CounterState } from '../../probes/snmp/counters.js';
+import { InventoryState } from '../../probes/snmp/inventory.js';
 import { silentLogger, type Point } from '../../probes/types.js';
 import { EmbeddedStore } from '../../server/store/embedded.js';
 
@@ -19,6 +20,9 @@ if (!port || !rounds || !storeDir || communities.length === 0) {
 
 const store = new EmbeddedStore(storeDir, { rawMs: 7 * 86_400_000, fiveMinMs: 90 * 86_400_000, hourlyMs: 730 * 86_400_000 });
 const counters = new Map(communities.map((c) => [c, new CounterState()]));
+// One session per device kept across polls, as the scheduler keeps them.
+const sessions = new Map<string, SessionSlot>(communities.map((c) => [c, {}]));
+const inventories = new Map(communities.map((c) => [c, new InventoryState()]));
 let failed = 0;
 let points = 0;
 
@@ -26,7 +30,7 @@ async function round(now: number): Promise<void> {
   for (const community of communities) {
     const r = await collectSnmp(
       { host: '127.0.0.1', port, credential: { version: '2c', community } },
-      { log: silentLogger, now, timeoutMs: 10_000, retries: 1, counters: counters.get(community), maxGapMs: 10 * 60_000 },
+      { log: silentLogger, now, timeoutMs: 10_000, retries: 1, counters: counters.get(community), maxGapMs: 10 * 60_000, session: sessions.get(community), inventory: inventories.get(community) },
     );
     if (!r.ok) failed++;
     // As the scheduler does: site/device tags and the poll time on every point.
@@ -48,6 +52,7 @@ points = 0;
 failed = 0;
 for (let i = 1; i <= rounds; i++) await round(t0 + i * 60_000);
 const used = process.cpuUsage(before);
+for (const s of sessions.values()) closeSession(s);
 store.close();
 console.log(
   JSON.stringify({

@@ -28,6 +28,9 @@ export function step(state: EngineState, input: EngineInput, now: number, rules:
     case 'silence':
       onSilence(ctx, input.alertId, input.until, input.user);
       break;
+    case 'forget':
+      onForget(ctx, input.devices);
+      break;
   }
   return { state, events: ctx.events };
 }
@@ -77,6 +80,30 @@ function onSample(ctx: StepContext, s: DeviceSample): void {
       if (!s.ok && !rule.failedSamples) continue;
       evaluatePoint(ctx, dev, s.device, rule, p);
     }
+  }
+}
+
+/**
+ * A device removed from the config is not a device gone silent: resolve what it had raised and drop what the
+ * engine remembers of it, so no DeviceStale follows a deliberate removal. O(instances), on reloads only.
+ */
+function onForget(ctx: StepContext, devices: string[]): void {
+  const gone = new Set(devices);
+  for (const key in ctx.state.instances) {
+    const inst = ctx.state.instances[key]!;
+    if (gone.has(inst.device)) retire(ctx, key, inst);
+  }
+  const children = ctx.state.children;
+  for (const name of gone) {
+    const dev = ctx.state.devices[name];
+    if (!dev) continue;
+    if (dev.parent !== undefined) {
+      const left = (children[dev.parent] ?? []).filter((c) => c !== name);
+      if (left.length) children[dev.parent] = left;
+      else delete children[dev.parent];
+    }
+    // Its children stay: they report their own (new) parent with their next sample.
+    delete ctx.state.devices[name];
   }
 }
 

@@ -122,7 +122,11 @@ function updateAlert(ctx: StepContext, inst: InstanceState, rule: EffectiveRule)
 /** Keep the maintenance mark current; an alert that fired inside a window pages once the window ends. */
 export function syncMaintenance(ctx: StepContext, alert: Alert): void {
   if (ctx.inMaintenance(alert.device)) {
-    alert.maintenance = true;
+    // A window starting over an alert already active is news for the dashboard (it stops paging), not a page.
+    if (!alert.maintenance) {
+      alert.maintenance = true;
+      ctx.emit('updated', alert);
+    }
     return;
   }
   if (!alert.maintenance) return;
@@ -130,6 +134,8 @@ export function syncMaintenance(ctx: StepContext, alert: Alert): void {
   if (!alert.notified && ctx.notifiable(alert)) {
     alert.notified = true;
     ctx.emit('firing', alert);
+  } else {
+    ctx.emit('updated', alert);
   }
 }
 

@@ -9,6 +9,7 @@ import {
   type EffectiveRule,
   type Level,
   type Origin,
+  type OverrideSource,
   type Rule,
   type RuleOverride,
 } from './schema.js';
@@ -17,6 +18,12 @@ import {
 export interface RulesInput {
   /** The `alerts:` keys the engine reads (overrides, maintenance, flapping), already schema-validated. */
   config?: AlertEngineConfig;
+  /**
+   * Overrides set from the dashboard, applied after the config's at each layer (so at the same scope they
+   * win) and marked `source: 'dashboard'`. The caller validates them one by one (checkOverride) and leaves
+   * out any that no longer make sense, so an upgrade that renames a rule cannot stop the engine.
+   */
+  dashboardRules?: readonly RuleOverride[];
   /** The rule pack; the default pack unless a test or a future plugin brings its own. */
   rules?: readonly Rule[];
   /** Poll interval per device, ms: staleness is counted in intervals. */
@@ -37,9 +44,14 @@ export interface FlapSettings {
 
 /** Overrides of one rule, split by layer so resolution is a lookup, not a scan of the whole list. */
 interface OverrideLayers {
-  site: RuleOverride[];
-  class: Map<DeviceClass, RuleOverride[]>;
-  device: Map<string, RuleOverride[]>;
+  site: SourcedOverride[];
+  class: Map<DeviceClass, SourcedOverride[]>;
+  device: Map<string, SourcedOverride[]>;
+}
+
+interface SourcedOverride {
+  o: RuleOverride;
+  source: OverrideSource;
 }
 
 /** One device's view of the rules, cached: the engine looks it up on every sample. */
@@ -110,6 +122,12 @@ export function checkAlertsConfig(config: AlertEngineConfig, rules: readonly Rul
       if (!l || sample === undefined) continue;
       if (typeof l.value !== typeof sample) problems.push({ path: `${path}.${k}.value`, message: `${o.rule} compares ${typeof sample} values, got ${JSON.stringify(l.value)}` });
       if (l.clear !== undefined && typeof l.clear !== typeof sample) problems.push({ path: `${path}.${k}.clear`, message: `${o.rule} compares ${typeof sample} values, got ${JSON.stringify(l.clear)}` });
+      // Hysteresis holds the level while `value op clear`: a clear beyond the threshold would drop the alert
+      // at a reading that still breaches it, so it would fire and resolve on every poll.
+      else if (typeof l.clear === 'number' && typeof l.value === 'number') {
+        if (rule.op === '>' && l.clear > l.value) problems.push({ path: `${path}.${k}.clear`, message: `${o.rule} fires above ${l.value}; clear must be at or below it, got ${l.clear}` });
+        if (rule.op === '<' && l.clear < l.value) problems.push({ path: `${path}.${k}.clear`, message: `${o.rule} fires below ${l.value}; clear must be at or above it, got ${l.clear}` });
+      }
     }
   });
   (config.maintenance ?? []).forEach((w, i) => {
@@ -132,12 +150,17 @@ export function resolveRules(input: RulesInput = {}): ResolvedRules {
   if (problems.length) throw new AlertsConfigError(problems);
 
   const overrides = new Map<string, OverrideLayers>();
-  for (const o of config.rules ?? []) {
+  const sourced: SourcedOverride[] = [
+    ...(config.rules ?? []).map((o) => ({ o, source: 'config' as const })),
+    ...(input.dashboardRules ?? []).map((o) => ({ o, source: 'dashboard' as const })),
+  ];
+  for (const so of sourced) {
+    const o = so.o;
     let layers = overrides.get(o.rule);
     if (!layers) overrides.set(o.rule, (layers = { site: [], class: new Map(), device: new Map() }));
-    if (o.device !== undefined) push(layers.device, o.device, o);
-    else if (o.class !== undefined) push(layers.class, o.class, o);
-    else layers.site.push(o);
+    if (o.device !== undefined) push(layers.device, o.device, so);
+    else if (o.class !== undefined) push(layers.class, o.class, so);
+    else layers.site.push(so);
   }
   const f = config.flapping ?? {};
   const resolved: ResolvedRules = {
@@ -173,15 +196,34 @@ export function deviceRules(resolved: ResolvedRules, device: string, cls: Device
   const cacheKey = `${device}\u0000${cls}`;
   const hit = resolved.cache.get(cacheKey);
   if (hit) return hit;
-  const out: DeviceRules = { all: [], byMeasurement: new Map(), byName: new Map(), windows: resolved.maintenance.filter((w) => windowCovers(w, device, cls)) };
+  // Devices without an override of their own share their class's rule objects: ~37 rules × 1,000 devices of
+  // copies was the largest thing on the heap at a big site. Only the maintenance windows are per device.
+  const own = hasDeviceOverride(resolved, device);
+  const sharedKey = `\u0001${cls}`;
+  const shared = own ? undefined : resolved.cache.get(sharedKey);
+  const base = shared ?? buildRules(resolved, own ? device : undefined, cls);
+  if (!own && !shared) resolved.cache.set(sharedKey, base);
+  const out: DeviceRules = { ...base, windows: resolved.maintenance.filter((w) => windowCovers(w, device, cls)) };
+  resolved.cache.set(cacheKey, out);
+  return out;
+}
+
+function hasDeviceOverride(resolved: ResolvedRules, device: string): boolean {
+  for (const layers of resolved.overrides.values()) if (layers.device.has(device)) return true;
+  return false;
+}
+
+/** The rules of a class after site and class overrides, and the device's own when `device` is given. */
+function buildRules(resolved: ResolvedRules, device: string | undefined, cls: DeviceClass): DeviceRules {
+  const out: DeviceRules = { all: [], byMeasurement: new Map(), byName: new Map(), windows: [] };
   for (const rule of resolved.rules) {
     if (rule.class && !rule.class.includes(cls)) continue;
     const eff = effective(rule);
     const layers = resolved.overrides.get(rule.name);
     if (layers) {
-      for (const o of layers.site) apply(eff, o, 'site');
-      for (const o of layers.class.get(cls) ?? []) apply(eff, o, 'class');
-      for (const o of layers.device.get(device) ?? []) if (o.class === undefined || o.class === cls) apply(eff, o, 'device');
+      for (const so of layers.site) apply(eff, so, 'site');
+      for (const so of layers.class.get(cls) ?? []) apply(eff, so, 'class');
+      if (device !== undefined) for (const so of layers.device.get(device) ?? []) if (so.o.class === undefined || so.o.class === cls) apply(eff, so, 'device');
     }
     out.all.push(eff);
     out.byName.set(eff.name, eff);
@@ -193,7 +235,6 @@ export function deviceRules(resolved: ResolvedRules, device: string, cls: Device
       push(out.byMeasurement, eff.measurement, eff);
     }
   }
-  resolved.cache.set(cacheKey, out);
   return out;
 }
 
@@ -255,19 +296,25 @@ function effective(rule: Rule): EffectiveRule {
   return eff;
 }
 
-function apply(eff: EffectiveRule, o: RuleOverride, origin: Origin): void {
+function apply(eff: EffectiveRule, { o, source }: SourcedOverride, origin: Origin): void {
   if (o.disabled !== undefined) {
     eff.enabled = !o.disabled;
-    if (o.disabled) eff.disabledBy = origin;
-    else delete eff.disabledBy;
+    if (o.disabled) {
+      eff.disabledBy = origin;
+      eff.disabledSource = source;
+    } else {
+      delete eff.disabledBy;
+      delete eff.disabledSource;
+    }
   }
   if (o.warn === false) delete eff.warn;
-  else if (o.warn) eff.warn = level(o.warn, eff.warn, origin);
+  else if (o.warn) eff.warn = { ...level(o.warn, eff.warn, origin), source };
   if (o.critical === false) delete eff.critical;
-  else if (o.critical) eff.critical = level(o.critical, eff.critical, origin);
+  else if (o.critical) eff.critical = { ...level(o.critical, eff.critical, origin), source };
   if (o.for !== undefined) {
     eff.forMs = parseDuration(o.for);
     eff.forOrigin = origin;
+    eff.forSource = source;
   }
   if (o.polls !== undefined) {
     eff.polls = o.polls;

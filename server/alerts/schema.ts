@@ -126,7 +126,7 @@ export const RuleOverrideSchema = Type.Object(
 );
 
 /** Offsets are required: a date without one would mean whatever the box's clock zone happens to be. */
-const DateTimeSchema = Type.String({
+export const DateTimeSchema = Type.String({
   pattern: '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(:[0-9]{2}(\\.[0-9]+)?)?(Z|[+-][0-9]{2}:[0-9]{2})$',
   description: 'ISO 8601 date-time with an offset: 2026-03-07T22:00:00+01:00',
 });
@@ -240,7 +240,14 @@ export const AlertEventSchema = Type.Object(
 /** Where a threshold came from, so the dashboard can say "85 % (class override)". */
 export const OriginSchema = Type.Union([Type.Literal('default'), Type.Literal('site'), Type.Literal('class'), Type.Literal('device')]);
 
-const EffectiveLevelSchema = Type.Object({ value: ThresholdValueSchema, clear: ThresholdValueSchema, origin: OriginSchema }, { additionalProperties: false });
+/** Which store an override came from: the YAML config, or the dashboard overlay in the data dir's database. */
+export const OverrideSourceSchema = Type.Union([Type.Literal('config'), Type.Literal('dashboard')]);
+
+/** `source` is absent for the default pack's own values. */
+const EffectiveLevelSchema = Type.Object(
+  { value: ThresholdValueSchema, clear: ThresholdValueSchema, origin: OriginSchema, source: Type.Optional(OverrideSourceSchema) },
+  { additionalProperties: false },
+);
 
 /** One rule as it applies to one device after overrides: what `rulesForDevice` returns and the dashboard shows. */
 export const EffectiveRuleSchema = Type.Object(
@@ -250,6 +257,7 @@ export const EffectiveRuleSchema = Type.Object(
     kind: Type.Union([Type.Literal('threshold'), Type.Literal('stale')]),
     enabled: Type.Boolean(),
     disabledBy: Type.Optional(OriginSchema),
+    disabledSource: Type.Optional(OverrideSourceSchema),
     measurement: Type.Optional(Type.String()),
     fields: Type.Array(Type.String()),
     per: Type.Optional(Type.String()),
@@ -262,6 +270,7 @@ export const EffectiveRuleSchema = Type.Object(
     critical: Type.Optional(EffectiveLevelSchema),
     forMs: Type.Number(),
     forOrigin: OriginSchema,
+    forSource: Type.Optional(OverrideSourceSchema),
     polls: Type.Integer(),
     pollsOrigin: OriginSchema,
     requireOkFirst: Type.Boolean(),
@@ -272,6 +281,50 @@ export const EffectiveRuleSchema = Type.Object(
     scope: Type.Optional(Type.Union([Type.Literal('device'), Type.Literal('metric')])),
     intervals: Type.Optional(Type.Integer()),
     severity: Type.Optional(SeveritySchema),
+  },
+  { additionalProperties: false },
+);
+
+/**
+ * One override as the dashboard lists it: the config's and the dashboard's, the latter with who set it and
+ * when. At the same scope the dashboard's is applied after the config's, so it wins.
+ */
+export const RuleOverrideEntrySchema = Type.Object(
+  {
+    ...RuleOverrideSchema.properties,
+    source: OverrideSourceSchema,
+    setBy: Type.Optional(Type.String()),
+    setAt: Type.Optional(Type.Number({ description: 'ms since epoch' })),
+  },
+  { additionalProperties: false },
+);
+
+/** A maintenance window as the dashboard lists it; `id` only for dashboard windows (the handle to delete one). */
+export const MaintenanceEntrySchema = Type.Object(
+  {
+    id: Type.Optional(Type.Integer()),
+    source: OverrideSourceSchema,
+    window: MaintenanceWindowSchema,
+    /** Covering its devices right now. */
+    active: Type.Boolean(),
+    createdBy: Type.Optional(Type.String()),
+    createdAt: Type.Optional(Type.Number({ description: 'ms since epoch' })),
+  },
+  { additionalProperties: false },
+);
+
+/**
+ * A one-off window set from the dashboard: from `start` (default now) to `end`, or for `duration`. Neither
+ * device nor class means the whole site.
+ */
+export const NewMaintenanceSchema = Type.Object(
+  {
+    device: Type.Optional(Type.String({ minLength: 1, maxLength: 128 })),
+    class: Type.Optional(DeviceClassSchema),
+    reason: Type.Optional(Type.String({ maxLength: 500 })),
+    start: Type.Optional(DateTimeSchema),
+    end: Type.Optional(DateTimeSchema),
+    duration: Type.Optional(DurationSchema),
   },
   { additionalProperties: false },
 );
@@ -297,6 +350,10 @@ export type AlertEvent = Static<typeof AlertEventSchema>;
 export type Origin = Static<typeof OriginSchema>;
 export type EffectiveLevel = Static<typeof EffectiveLevelSchema>;
 export type EffectiveRule = Static<typeof EffectiveRuleSchema>;
+export type OverrideSource = Static<typeof OverrideSourceSchema>;
+export type RuleOverrideEntry = Static<typeof RuleOverrideEntrySchema>;
+export type MaintenanceEntry = Static<typeof MaintenanceEntrySchema>;
+export type NewMaintenance = Static<typeof NewMaintenanceSchema>;
 
 export function isStaleRule(r: Rule): r is StaleRule {
   return r.kind === 'stale';

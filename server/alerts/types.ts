@@ -29,7 +29,9 @@ export type EngineInput =
   | { kind: 'sample'; sample: DeviceSample }
   | { kind: 'tick' }
   | { kind: 'ack'; alertId: string; user: string; note: string }
-  | { kind: 'silence'; alertId: string; until: number; user: string };
+  | { kind: 'silence'; alertId: string; until: number; user: string }
+  /** Devices taken out of the config: their alerts resolve and their memory goes (no DeviceStale for a removal). */
+  | { kind: 'forget'; devices: string[] };
 
 export type LevelName = 'none' | 'warning' | 'critical';
 

@@ -71,6 +71,8 @@ export function slaReport(ctx: ReportContext, month: string): SlaReport {
   const cfg = ctx.config;
   const zone = tz(cfg);
   const range = monthRange(month, zone);
+  // Roll-ups are written when their bucket closes; the current month's report must include the open ones.
+  ctx.store.settleRollups();
   const now = ctx.now ?? Date.now();
   const fiveMinKeep = parseDuration(cfg.storage?.embedded?.retention?.five_min ?? '90d');
   const sliceMs = range.from >= now - fiveMinKeep ? FIVE_MIN : HOUR;

@@ -2,15 +2,22 @@ import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Identity, Point, FieldValue } from '../../probes/types.js';
+import { packValues, unpackValues } from './packed.js';
+import { FIVE_MIN, HOUR, Rollups, type Bucket, type RollupSeries, type Width } from './rollups.js';
 
 /**
  * The embedded store: device state, latest values and numeric time series with roll-ups, in one SQLite file
  * (WAL). Writes are buffered and committed in one transaction per flush: on an SD card one write per point
  * would wear the card and stall the poller.
  *
- * Series are narrow (one row per numeric field per time) keyed by an integer series id, WITHOUT ROWID, which
- * keeps a row near 20 bytes. Raw interface counters are not charted (their rates are), so they are kept in
- * `latest` and sent to InfluxDB but not stored as embedded series.
+ * Raw points are one row per point (device, measurement, tag set) per poll: `raw_series` names the point and
+ * lists its numeric fields once, `raw_points` (raw_series id, time) WITHOUT ROWID holds the values packed
+ * (packed.ts: 1–3 bytes for an integer or a 0.001-exact value). A row per field, as before, cost ≈35 bytes per
+ * field per poll with its B-tree overhead; 1000 devices polled every minute wrote ≈2 GB a day.
+ * Roll-ups stay one row per field per bucket (`series` id, bucket start), read by reports as well; they are
+ * aggregated in memory and written when their bucket closes (rollups.ts), rebuilt from raw after a crash.
+ * Raw interface counters are not charted (their rates are), so they are kept in `latest` and sent to InfluxDB but
+ * not stored as embedded series.
  */
 export interface Retention {
   rawMs: number;
@@ -55,10 +62,7 @@ export interface SeriesResult {
 }
 
 /** Fields not worth a chart: monotonic raw counters (the rates are stored) and descriptive constants. */
-const NOT_CHARTED = new Set(['interface.in_octets', 'interface.out_octets', 'interface.in_errors', 'interface.out_errors', 'interface.in_discards', 'interface.out_discards', 'interface.speed_bps', 'interface.admin_up']);
-
-const FIVE_MIN = 300_000;
-const HOUR = 3_600_000;
+const NOT_CHARTED = new Map([['interface', new Set(['in_octets', 'out_octets', 'in_errors', 'out_errors', 'in_discards', 'out_discards', 'speed_bps', 'admin_up'])]]);
 
 function tagsKey(tags: Record<string, string>): string {
   return Object.keys(tags)
@@ -71,8 +75,13 @@ export class EmbeddedStore {
   readonly db: Database.Database;
   private pending: Array<{ device: string; points: Point[] }> = [];
   private pendingStates: Array<{ name: string; patch: Partial<DeviceRow> & { host?: string } }> = [];
-  private seriesIds = new Map<string, number>();
+  /** device → (measurement + tags in the point's own key order) → series: one Map hit per point, no sort. */
+  private cache = new Map<string, Map<string, SeriesEntry>>();
+  /** device → (measurement + canonical tags key) → series: finds the entry when a point orders its tags differently. */
+  private canonical = new Map<string, Map<string, SeriesEntry>>();
   private readonly stmts;
+  private readonly rollups: Rollups;
+  private readonly stateStmts = new Map<string, Database.Statement>();
   pointsWritten = 0;
 
   constructor(
@@ -94,22 +103,39 @@ export class EmbeddedStore {
       CREATE TABLE IF NOT EXISTS series (
         id INTEGER PRIMARY KEY, device TEXT NOT NULL, measurement TEXT NOT NULL, field TEXT NOT NULL, tags_key TEXT NOT NULL, tags TEXT NOT NULL,
         UNIQUE (device, measurement, field, tags_key));
-      CREATE TABLE IF NOT EXISTS points_raw (sid INTEGER NOT NULL, t INTEGER NOT NULL, v REAL NOT NULL, PRIMARY KEY (sid, t)) WITHOUT ROWID;
+      CREATE TABLE IF NOT EXISTS raw_series (
+        id INTEGER PRIMARY KEY, device TEXT NOT NULL, measurement TEXT NOT NULL, tags_key TEXT NOT NULL, fields TEXT NOT NULL,
+        UNIQUE (device, measurement, tags_key));
+      CREATE TABLE IF NOT EXISTS raw_points (rid INTEGER NOT NULL, t INTEGER NOT NULL, v BLOB NOT NULL, PRIMARY KEY (rid, t)) WITHOUT ROWID;
       CREATE TABLE IF NOT EXISTS points_5m (sid INTEGER NOT NULL, t INTEGER NOT NULL, sum REAL NOT NULL, n INTEGER NOT NULL, min REAL NOT NULL, max REAL NOT NULL, PRIMARY KEY (sid, t)) WITHOUT ROWID;
       CREATE TABLE IF NOT EXISTS points_1h (sid INTEGER NOT NULL, t INTEGER NOT NULL, sum REAL NOT NULL, n INTEGER NOT NULL, min REAL NOT NULL, max REAL NOT NULL, PRIMARY KEY (sid, t)) WITHOUT ROWID;
     `);
-    const rollup = (table: string) =>
-      this.db.prepare(
-        `INSERT INTO ${table} (sid, t, sum, n, min, max) VALUES (?, ?, ?, 1, ?, ?)
-         ON CONFLICT (sid, t) DO UPDATE SET sum = sum + excluded.sum, n = n + 1, min = MIN(min, excluded.min), max = MAX(max, excluded.max)`,
-      );
+    migrateRawPoints(this.db);
+    this.rollups = new Rollups(this.db);
+    // A crash lost the open roll-up buckets: recompute them from raw before anything new arrives.
+    this.rollups.rebuildFromRaw();
     this.stmts = {
       seriesGet: this.db.prepare('SELECT id FROM series WHERE device = ? AND measurement = ? AND field = ? AND tags_key = ?'),
       seriesAdd: this.db.prepare('INSERT INTO series (device, measurement, field, tags_key, tags) VALUES (?, ?, ?, ?, ?)'),
-      raw: this.db.prepare('INSERT OR REPLACE INTO points_raw (sid, t, v) VALUES (?, ?, ?)'),
-      r5: rollup('points_5m'),
-      r1h: rollup('points_1h'),
+      raw: this.db.prepare('INSERT OR REPLACE INTO raw_points (rid, t, v) VALUES (?, ?, ?)'),
+      rawSeriesGet: this.db.prepare('SELECT id, fields FROM raw_series WHERE device = ? AND measurement = ? AND tags_key = ?'),
+      rawSeriesAdd: this.db.prepare('INSERT INTO raw_series (device, measurement, tags_key, fields) VALUES (?, ?, ?, ?)'),
+      rawSeriesFields: this.db.prepare('UPDATE raw_series SET fields = ? WHERE id = ?'),
       latest: this.db.prepare('INSERT OR REPLACE INTO latest (device, measurement, tags_key, tags, fields, time) VALUES (?, ?, ?, ?, ?, ?)'),
+      latestTime: this.db.prepare('UPDATE latest SET time = ? WHERE device = ? AND measurement = ? AND tags_key = ?'),
+      deviceNames: this.db.prepare('SELECT name FROM devices'),
+      deviceDelete: this.db.prepare('DELETE FROM devices WHERE name = ?'),
+      devices: this.db.prepare('SELECT * FROM devices ORDER BY name'),
+      device: this.db.prepare('SELECT * FROM devices WHERE name = ?'),
+      latestOf: this.db.prepare('SELECT measurement, tags, fields, time FROM latest WHERE device = ? ORDER BY measurement, tags_key'),
+      seriesOf: this.db.prepare('SELECT id, tags_key, tags FROM series WHERE device = ? AND measurement = ? AND field = ?'),
+      rolled5m: this.db.prepare('SELECT t, sum, n, min AS mn, max AS mx FROM points_5m WHERE sid = ? AND t BETWEEN ? AND ? ORDER BY t'),
+      rolled1h: this.db.prepare('SELECT t, sum, n, min AS mn, max AS mx FROM points_1h WHERE sid = ? AND t BETWEEN ? AND ? ORDER BY t'),
+      rawRange: this.db.prepare('SELECT t, v FROM raw_points WHERE rid = ? AND t BETWEEN ? AND ? ORDER BY t'),
+      pruneRaw: this.db.prepare('DELETE FROM raw_points WHERE t < ?'),
+      prune5m: this.db.prepare('DELETE FROM points_5m WHERE t < ?'),
+      prune1h: this.db.prepare('DELETE FROM points_1h WHERE t < ?'),
+      size: this.db.prepare('SELECT page_count * page_size AS b FROM pragma_page_count(), pragma_page_size()'),
       deviceUpsert: this.db.prepare(
         `INSERT INTO devices (name, host) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET host = excluded.host`,
       ),
@@ -126,8 +152,8 @@ export class EmbeddedStore {
 
   /** Remove devices no longer configured from the device list (their history stays until retention removes it). */
   pruneDevices(keep: Set<string>): void {
-    for (const row of this.db.prepare('SELECT name FROM devices').all() as Array<{ name: string }>) {
-      if (!keep.has(row.name)) this.db.prepare('DELETE FROM devices WHERE name = ?').run(row.name);
+    for (const row of this.stmts.deviceNames.all() as Array<{ name: string }>) {
+      if (!keep.has(row.name)) this.stmts.deviceDelete.run(row.name);
     }
   }
 
@@ -141,14 +167,64 @@ export class EmbeddedStore {
     this.pendingStates.push({ name, patch });
   }
 
-  private seriesId(device: string, measurement: string, field: string, tk: string, tags: Record<string, string>): number {
-    const key = `${device}\u0000${measurement}\u0000${field}\u0000${tk}`;
-    let id = this.seriesIds.get(key);
-    if (id !== undefined) return id;
-    const row = this.stmts.seriesGet.get(device, measurement, field, tk) as { id: number } | undefined;
-    id = row ? row.id : Number(this.stmts.seriesAdd.run(device, measurement, field, tk, JSON.stringify(tags)).lastInsertRowid);
-    this.seriesIds.set(key, id);
-    return id;
+  /**
+   * The series entry of a point (device, measurement, tag set): its canonical tags key and tags JSON, computed once,
+   * and its raw series once it has numeric fields. Found by one Map hit on measurement + tags in the point's own key
+   * order (a probe builds its tags the same way every poll); a miss falls back to the canonical (sorted) key, so a
+   * different key order finds the same series. One entry per point series (≈15 per device), not per field.
+   */
+  private entryFor(device: string, p: Point): SeriesEntry {
+    let byKey = this.cache.get(device);
+    if (!byKey) this.cache.set(device, (byKey = new Map()));
+    let key = p.measurement;
+    for (const k in p.tags) key += `\u0000${k}\u0001${p.tags[k]}`;
+    let e = byKey.get(key);
+    if (e) return e;
+    const tk = tagsKey(p.tags);
+    let byCanon = this.canonical.get(device);
+    if (!byCanon) this.canonical.set(device, (byCanon = new Map()));
+    const canon = `${p.measurement}\u0000${tk}`;
+    e = byCanon.get(canon);
+    if (!e) byCanon.set(canon, (e = { tk, tagsJson: JSON.stringify(p.tags) }));
+    byKey.set(key, e);
+    return e;
+  }
+
+  /**
+   * The raw series of an entry, from the database or new; its field list grows (and is saved) when the point brings
+   * a new field, and each field gets its roll-up `series` id. Returns each of `names`' slot in `at`.
+   */
+  private rawFor(device: string, measurement: string, e: SeriesEntry, names: string[], at: number[]): RawSeries {
+    let rs = e.raw;
+    if (!rs) {
+      const row = this.stmts.rawSeriesGet.get(device, measurement, e.tk) as { id: number; fields: string } | undefined;
+      if (row) {
+        const fields = JSON.parse(row.fields) as string[];
+        // Sized, not grown from []: V8 reserves 17 elements for an empty array filled by index (see newBucket).
+        rs = { id: row.id, fields, sids: new Array<number>(fields.length), open: [undefined, undefined] };
+      } else {
+        const id = Number(this.stmts.rawSeriesAdd.run(device, measurement, e.tk, JSON.stringify(names)).lastInsertRowid);
+        rs = { id, fields: [...names], sids: new Array<number>(names.length), open: [undefined, undefined] };
+      }
+      e.raw = rs;
+    }
+    let grown = false;
+    for (let i = 0; i < names.length; i++) {
+      const f = names[i]!;
+      // Fields usually come in the series' own order: check the same slot first.
+      let slot = rs.fields[i] === f ? i : rs.fields.indexOf(f);
+      if (slot < 0) {
+        slot = rs.fields.push(f) - 1;
+        grown = true;
+      }
+      at[i] = slot;
+      if (rs.sids[slot] === undefined) {
+        const row = this.stmts.seriesGet.get(device, measurement, f, e.tk) as { id: number } | undefined;
+        rs.sids[slot] = row ? row.id : Number(this.stmts.seriesAdd.run(device, measurement, f, e.tk, e.tagsJson).lastInsertRowid);
+      }
+    }
+    if (grown) this.stmts.rawSeriesFields.run(JSON.stringify(rs.fields), rs.id);
+    return rs;
   }
 
   /** Commit everything queued in one transaction. Returns how many points were written. */
@@ -159,29 +235,72 @@ export class EmbeddedStore {
     this.pending = [];
     this.pendingStates = [];
     let n = 0;
+    // Buckets that ended by now (or by the newest point, if the clock lags the points) are written this flush.
+    let newest = Date.now();
+    const names: string[] = [];
+    const values: number[] = [];
+    const at: number[] = [];
+    const slots: Array<number | undefined> = [];
     const tx = this.db.transaction(() => {
       for (const { device, points } of batch) {
         for (const p of points) {
           const t = p.time ?? Date.now();
-          const tk = tagsKey(p.tags);
-          this.stmts.latest.run(device, p.measurement, tk, JSON.stringify(p.tags), JSON.stringify(p.fields), t);
-          for (const [field, raw] of Object.entries(p.fields)) {
+          if (t > newest) newest = t;
+          const e = this.entryFor(device, p);
+          this.writeLatest(device, p, e, t);
+          names.length = 0;
+          values.length = 0;
+          const notCharted = NOT_CHARTED.get(p.measurement);
+          for (const field in p.fields) {
+            const raw = p.fields[field];
             const v = typeof raw === 'boolean' ? (raw ? 1 : 0) : raw;
             if (typeof v !== 'number' || !Number.isFinite(v)) continue;
-            if (NOT_CHARTED.has(`${p.measurement}.${field}`)) continue;
-            const sid = this.seriesId(device, p.measurement, field, tk, p.tags);
-            this.stmts.raw.run(sid, t, v);
-            this.stmts.r5.run(sid, t - (t % FIVE_MIN), v, v, v);
-            this.stmts.r1h.run(sid, t - (t % HOUR), v, v, v);
+            if (notCharted?.has(field)) continue;
+            names.push(field);
+            values.push(v);
+          }
+          if (names.length) {
+            at.length = names.length;
+            const rs = this.rawFor(device, p.measurement, e, names, at);
+            slots.length = rs.fields.length;
+            slots.fill(undefined);
+            for (let i = 0; i < names.length; i++) slots[at[i]!] = values[i]!;
+            this.rollups.add(rs, t, at, values);
+            this.stmts.raw.run(rs.id, t, packValues(slots));
           }
           n++;
         }
       }
+      this.rollups.closeUpTo(newest);
       for (const { name, patch } of states) this.applyState(name, patch);
     });
     tx();
     this.pointsWritten += n;
     return n;
+  }
+
+  /** Latest values of a point; when they are the same as last written, only the time changes (no JSON). */
+  private writeLatest(device: string, p: Point, e: SeriesEntry, t: number): void {
+    const last = e.lastFields;
+    if (last) {
+      let same = true;
+      let count = 0;
+      for (const k in p.fields) {
+        count++;
+        if (last[k] !== p.fields[k]) {
+          same = false;
+          break;
+        }
+      }
+      if (same && count === e.lastFieldCount) {
+        this.stmts.latestTime.run(t, device, p.measurement, e.tk);
+        return;
+      }
+    }
+    this.stmts.latest.run(device, p.measurement, e.tk, e.tagsJson, JSON.stringify(p.fields), t);
+    // A copy: the caller's object may be reused or changed after write().
+    e.lastFields = { ...p.fields };
+    e.lastFieldCount = Object.keys(e.lastFields).length;
   }
 
   private applyState(name: string, patch: Partial<Omit<DeviceRow, 'name'>>): void {
@@ -202,20 +321,24 @@ export class EmbeddedStore {
       vals.push(patch.lastOk);
     }
     if (!sets.length) return;
-    this.db.prepare(`UPDATE devices SET ${sets.join(', ')} WHERE name = ?`).run(...vals, name);
+    // Few distinct patches exist (the scheduler's handful of shapes): one prepared statement each.
+    const sql = `UPDATE devices SET ${sets.join(', ')} WHERE name = ?`;
+    let stmt = this.stateStmts.get(sql);
+    if (!stmt) this.stateStmts.set(sql, (stmt = this.db.prepare(sql)));
+    stmt.run(...vals, name);
   }
 
   devices(): DeviceRow[] {
-    return (this.db.prepare('SELECT * FROM devices ORDER BY name').all() as Array<Record<string, unknown>>).map(toDeviceRow);
+    return (this.stmts.devices.all() as Array<Record<string, unknown>>).map(toDeviceRow);
   }
 
   device(name: string): DeviceRow | undefined {
-    const r = this.db.prepare('SELECT * FROM devices WHERE name = ?').get(name) as Record<string, unknown> | undefined;
+    const r = this.stmts.device.get(name) as Record<string, unknown> | undefined;
     return r ? toDeviceRow(r) : undefined;
   }
 
   latest(device: string): LatestRow[] {
-    return (this.db.prepare('SELECT measurement, tags, fields, time FROM latest WHERE device = ? ORDER BY measurement, tags_key').all(device) as Array<Record<string, string | number>>).map((r) => ({
+    return (this.stmts.latestOf.all(device) as Array<Record<string, string | number>>).map((r) => ({
       measurement: String(r.measurement),
       tags: JSON.parse(String(r.tags)),
       fields: JSON.parse(String(r.fields)),
@@ -233,42 +356,147 @@ export class EmbeddedStore {
 
   series(q: SeriesQuery, now = Date.now()): SeriesResult {
     const resolution = this.resolutionFor(q.from, q.to, now);
-    const rows = this.db.prepare('SELECT id, tags FROM series WHERE device = ? AND measurement = ? AND field = ?').all(q.device, q.measurement, q.field) as Array<{ id: number; tags: string }>;
+    const rows = this.stmts.seriesOf.all(q.device, q.measurement, q.field) as Array<{ id: number; tags_key: string; tags: string }>;
     const out: SeriesResult = { resolution, series: [] };
-    const stmt =
-      resolution === 'raw'
-        ? this.db.prepare('SELECT t, v AS a, v AS mn, v AS mx FROM points_raw WHERE sid = ? AND t BETWEEN ? AND ? ORDER BY t')
-        : this.db.prepare(`SELECT t, sum / n AS a, min AS mn, max AS mx FROM ${resolution === '5m' ? 'points_5m' : 'points_1h'} WHERE sid = ? AND t BETWEEN ? AND ? ORDER BY t`);
     for (const r of rows) {
       const tags = JSON.parse(r.tags) as Record<string, string>;
       if (q.tags && Object.entries(q.tags).some(([k, v]) => tags[k] !== v)) continue;
-      const pts = (stmt.all(r.id, q.from, q.to) as Array<{ t: number; a: number; mn: number; mx: number }>).map(
-        (p) => [p.t, round(p.a), p.mn, p.mx] as [number, number, number, number],
-      );
+      let pts: Array<[number, number, number, number]> = [];
+      const rs = this.rawSeriesOf(q.device, q.measurement, r.tags_key);
+      const at = rs ? rs.fields.indexOf(q.field) : -1;
+      if (resolution === 'raw') {
+        if (rs && at >= 0) {
+          for (const p of this.stmts.rawRange.all(rs.id, q.from, q.to) as Array<{ t: number; v: Buffer }>) {
+            const v = unpackValues(p.v, at + 1)[at];
+            if (v !== undefined) pts.push([p.t, round(v), v, v]);
+          }
+        }
+      } else {
+        const width: Width = resolution === '5m' ? FIVE_MIN : HOUR;
+        const stmt = resolution === '5m' ? this.stmts.rolled5m : this.stmts.rolled1h;
+        const rolled = stmt.all(r.id, q.from, q.to) as Array<{ t: number; sum: number; n: number; mn: number; mx: number }>;
+        // The open bucket is still in memory (written when it closes): add its part.
+        const open = rs && at >= 0 && 'open' in rs ? Rollups.openPart(rs, width, q.from, q.to) : undefined;
+        if (open && open.n[at]) mergeOpen(rolled, open, at);
+        pts = rolled.map((p) => [p.t, round(p.sum / p.n), p.mn, p.mx]);
+      }
       out.series.push({ tags, points: pts });
     }
     return out;
   }
 
+  /** The cached raw series (with its open roll-up buckets) or, if not written by this process yet, its row. */
+  private rawSeriesOf(device: string, measurement: string, tk: string): RawSeries | { id: number; fields: string[] } | undefined {
+    const cached = this.canonical.get(device)?.get(`${measurement}\u0000${tk}`)?.raw;
+    if (cached) return cached;
+    const row = this.stmts.rawSeriesGet.get(device, measurement, tk) as { id: number; fields: string } | undefined;
+    return row ? { id: row.id, fields: JSON.parse(row.fields) as string[] } : undefined;
+  }
+
   /** Drop what is past retention. Run hourly; cheap because every table is keyed by (series, time). */
   prune(now = Date.now()): void {
     const tx = this.db.transaction(() => {
-      this.db.prepare('DELETE FROM points_raw WHERE t < ?').run(now - this.retention.rawMs);
-      this.db.prepare('DELETE FROM points_5m WHERE t < ?').run(now - this.retention.fiveMinMs);
-      this.db.prepare('DELETE FROM points_1h WHERE t < ?').run(now - this.retention.hourlyMs);
+      this.stmts.pruneRaw.run(now - this.retention.rawMs);
+      this.stmts.prune5m.run(now - this.retention.fiveMinMs);
+      this.stmts.prune1h.run(now - this.retention.hourlyMs);
     });
     tx();
   }
 
   sizeBytes(): number {
-    const r = this.db.prepare('SELECT page_count * page_size AS b FROM pragma_page_count(), pragma_page_size()').get() as { b: number };
+    const r = this.stmts.size.get() as { b: number };
     return r.b;
   }
 
-  close(): void {
+  /**
+   * Write the roll-up buckets still open (merged into their rows), so reports reading points_5m/points_1h see
+   * up to the last flush. Later points of those buckets are added to the same rows when they close.
+   */
+  settleRollups(): void {
     this.flush();
+    const tx = this.db.transaction(() => this.rollups.closeUpTo(Infinity));
+    tx();
+  }
+
+  close(): void {
+    this.settleRollups();
     this.db.close();
   }
+}
+
+/** A point series (device, measurement, tag set) as this process knows it. */
+interface SeriesEntry {
+  tk: string;
+  tagsJson: string;
+  /** Set once the point had numeric fields. */
+  raw?: RawSeries;
+  /** Fields last written to `latest` (a copy), to skip re-encoding unchanged ones. */
+  lastFields?: Record<string, FieldValue>;
+  lastFieldCount?: number;
+}
+
+interface RawSeries extends RollupSeries {
+  id: number;
+  /** Numeric fields in slot order (packed.ts); `sids` (RollupSeries) holds the roll-up `series` id of each. */
+  fields: string[];
+}
+
+/** Add a bucket's unwritten part (slot `at`) to the rows read for it, or as a row of its own. */
+function mergeOpen(rows: Array<{ t: number; sum: number; n: number; mn: number; mx: number }>, b: Bucket, at: number): void {
+  const row = rows.find((r) => r.t === b.t);
+  if (row) {
+    row.sum += b.sum[at]!;
+    row.n += b.n[at]!;
+    row.mn = Math.min(row.mn, b.min[at]!);
+    row.mx = Math.max(row.mx, b.max[at]!);
+  } else {
+    rows.push({ t: b.t, sum: b.sum[at]!, n: b.n[at]!, mn: b.min[at]!, mx: b.max[at]! });
+    rows.sort((x, y) => x.t - y.t);
+  }
+}
+
+/**
+ * An appliance upgraded in place has raw points one row per field (`points_raw`, keyed by `series` id): pivot them
+ * into packed rows per point and drop the old table, in one transaction (a crash leaves the old table intact).
+ */
+function migrateRawPoints(db: Database.Database): void {
+  const old = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'points_raw'").get();
+  if (!old) return;
+  const migrate = db.transaction(() => {
+    const series = db.prepare('SELECT id, device, measurement, field, tags_key FROM series ORDER BY device, measurement, tags_key, id').all() as Array<{
+      id: number;
+      device: string;
+      measurement: string;
+      field: string;
+      tags_key: string;
+    }>;
+    const groups = new Map<string, typeof series>();
+    for (const s of series) {
+      const key = `${s.device}\u0000${s.measurement}\u0000${s.tags_key}`;
+      const g = groups.get(key) ?? [];
+      g.push(s);
+      groups.set(key, g);
+    }
+    const add = db.prepare('INSERT INTO raw_series (device, measurement, tags_key, fields) VALUES (?, ?, ?, ?)');
+    const put = db.prepare('INSERT OR REPLACE INTO raw_points (rid, t, v) VALUES (?, ?, ?)');
+    const read = db.prepare('SELECT t, v FROM points_raw WHERE sid = ?');
+    for (const g of groups.values()) {
+      const first = g[0]!;
+      const byTime = new Map<number, Array<number | undefined>>();
+      g.forEach((s, i) => {
+        for (const r of read.iterate(s.id) as Iterable<{ t: number; v: number }>) {
+          const slots = byTime.get(r.t) ?? new Array<number | undefined>(g.length).fill(undefined);
+          slots[i] = r.v;
+          byTime.set(r.t, slots);
+        }
+      });
+      if (!byTime.size) continue;
+      const rid = Number(add.run(first.device, first.measurement, first.tags_key, JSON.stringify(g.map((s) => s.field))).lastInsertRowid);
+      for (const [t, slots] of byTime) put.run(rid, t, packValues(slots));
+    }
+    db.exec('DROP TABLE points_raw');
+  });
+  migrate();
 }
 
 function round(n: number): number {

@@ -7,7 +7,7 @@ import { benchSnmp } from '../../scripts/bench/snmp.js';
 import { benchPing } from '../../scripts/bench/ping.js';
 import { benchScale } from '../../scripts/bench/scale.js';
 import { benchAlerts } from '../../scripts/bench/alerts.js';
-import { benchUi } from '../../scripts/bench/ui.js';
+import { benchUi, benchUiLive } from '../../scripts/bench/ui.js';
 import { benchInflux } from '../../scripts/bench/influx.js';
 import { exporterConfig } from '../../scripts/bench/snmp-exporter.js';
 import { markdownTable } from '../../scripts/bench/report.js';
@@ -50,24 +50,66 @@ t.test('ping: pingHosts vs fping on loopback', async (t) => {
   t.same(broken(r.rows), []);
 });
 
-t.test('scale: a real Runtime polls every simulated device', async (t) => {
+t.test('scale: the appliance (HTTP + Runtime) polls every simulated device through the replay front', async (t) => {
   const r = await benchScale({ devices: 5, minutes: 0.2, intervalMs: 3000, simulators: 1, basePort: 19790 });
-  const d = r.detail as { polls: number; minPolls: number; pollsFailed: number; peakRssBytes: number };
-  t.ok(d.minPolls >= 1, `every device polled at least once (min ${d.minPolls})`);
+  const d = r.detail as {
+    polls: number;
+    minPolls: number;
+    pollsFailed: number;
+    peakRssBytes: number;
+    httpPort: number;
+    memory: Array<{ stage: string; rssBytes: number }>;
+    replay: { requests: number; hits: number; misses: number; coalesced: number; udpDrops: number } | null;
+    storeDevicePolls: number;
+    pollMsBuckets: { le1s: number; le5s: number; le10s: number; gt10s: number };
+    udpDrops: number;
+    snmpsimUdpDrops: number;
+  };
+  t.ok(d.minPolls >= 1, `every device polled at least once after warm-up (min ${d.minPolls})`);
   t.equal(d.pollsFailed, 0, 'no failed polls');
   t.ok(d.peakRssBytes > 10 * 1024 * 1024, 'peak RSS read from /proc');
+  t.ok(d.httpPort > 0, 'the HTTP server listened');
+  t.same(d.memory.map((m) => m.stage), ['node started', 'modules loaded', 'app registered', 'listening', 'end of polling']);
+  t.ok(d.replay && d.replay.hits > 0 && d.replay.hits + d.replay.misses + d.replay.coalesced === d.replay.requests, `replay answered repeats (${JSON.stringify(d.replay)})`);
+  const b = d.pollMsBuckets;
+  t.equal(b.le1s + b.le5s + b.le10s + b.gt10s, d.polls, 'every poll in one duration bucket');
+  // Kernel drops read per process from /proc/net/udp: a number at each side (0 on an idle machine).
+  t.ok([d.udpDrops, d.replay?.udpDrops, d.snmpsimUdpDrops].every((x) => Number.isInteger(x) && x! >= 0), 'UDP drops sampled at Outpost, the replay front and snmpsim');
+  t.ok(d.storeDevicePolls > 0, 'store growth is per device-poll');
   t.equal(r.rows.length, 4);
+
+  await t.test('UdpDropSampler counts datagrams the kernel dropped at a full receive buffer', async (t) => {
+    const { createSocket } = await import('node:dgram');
+    const { UdpDropSampler } = await import('../../scripts/bench/scale-udp.js');
+    const rx = createSocket('udp4');
+    await new Promise<void>((r) => rx.bind(0, '127.0.0.1', () => r()));
+    rx.setRecvBufferSize(4096);
+    const tx = createSocket('udp4');
+    const sampler = new UdpDropSampler('self', 60_000);
+    // 500 sends before the event loop gets to read: a 4 KB buffer holds a few, the kernel drops the rest.
+    for (let i = 0; i < 500; i++) tx.send(Buffer.alloc(500), rx.address().port, '127.0.0.1');
+    await new Promise((r) => setTimeout(r, 300));
+    const drops = sampler.stop();
+    rx.close();
+    tx.close();
+    t.ok(drops > 100 && drops < 500, `${drops} of 500 dropped`);
+  });
 });
 
-t.test('writes: benchInflux runs against a private influxd', async (t) => {
+t.test('writes: benchInflux starts its own influxd (through scripts/start-influxd.sh) and measures both writers', async (t) => {
   const r = await benchInflux({ points: 2000, batchSize: 500, pointsPerPoll: 50 });
   t.equal(r.points, 2000);
   t.ok(r.ratio > 0 && Number.isFinite(r.ratio));
+  t.ok(r.outpost.enqueueSeconds > 0 && r.outpost.enqueueSeconds <= r.outpost.seconds, 'enqueue time is part of the Outpost time');
 });
 
-t.test('alerts: every outage fires, latency measured', async (t) => {
-  const r = await benchAlerts({ devices: 5, rounds: 1 });
-  t.equal((r.detail as { outages: number }).outages, 5);
+t.test('alerts: every outage fires; firing → webhook delivery and its anchor measured', async (t) => {
+  const r = await benchAlerts({ devices: 5, rounds: 1, deliveries: 5 });
+  const d = r.detail as { outages: number; delivery: { alerts: number; outpost: { medianMs: number }; bare: { medianMs: number } } };
+  t.equal(d.outages, 5);
+  t.equal(d.delivery.alerts, 5, 'each firing event delivered to the receiver');
+  t.ok(d.delivery.outpost.medianMs > 0 && d.delivery.bare.medianMs > 0);
+  t.same(r.rows.map((x) => x.metric), ['state change → firing event (ms)', 'firing → webhook delivered, median (ms)', 'firing → webhook delivered, p95 (ms)']);
   t.same(broken(r.rows), []);
 });
 
@@ -83,6 +125,19 @@ t.test('ui: gzipped size of a built bundle, "not built" without one', async (t) 
   t.equal(d.files, 2);
   t.ok(d.gzipBytes < d.rawBytes);
   t.equal(benchUi(join(dir, 'missing')).rows[0]!.outpost, 'not built');
+});
+
+t.test('ui: a real server with 20 devices, its list in Chromium and its API under wrk', async (t) => {
+  const r = await benchUiLive({ devices: 20, port: 19541, snmpPort: ensureSnmpsim(), renderRuns: 1, wrkSeconds: 2 });
+  t.same(
+    r.rows.map((x) => x.metric),
+    ['render 20 devices list ms (Chromium)', 'filter keystroke → painted ms', 'overview p99 ms, 50 clients', 'health p99 ms, 50 clients', 'alerts p99 ms, 50 clients'],
+  );
+  for (const row of r.rows) t.ok(typeof row.outpost === 'number' && row.outpost > 0 && typeof row.anchorValue === 'number' && row.anchorValue > 0, `${row.metric}: ${row.outpost} vs ${row.anchorValue}`);
+  t.same(broken(r.rows), []);
+  const d = r.detail as { render: { outpostRows: number; anchorRows: number; keystrokes: number } };
+  t.equal(d.render.anchorRows, 20, 'the anchor table holds every device');
+  t.ok(d.render.outpostRows > 0 && d.render.keystrokes > 0);
 });
 
 t.test('table and arguments', async (t) => {

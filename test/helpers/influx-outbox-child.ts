@@ -1,6 +1,6 @@
 /**
  * Child process for the crash test (test/integration/influx-outage.test.ts): opens an InfluxDB sink and
- * enqueues one "poll" after another, printing `ack N` once poll N's enqueue() has returned, until its parent
+ * enqueues one "poll" after another, printing `ack N` once poll N is durable (enqueue() + durable()), until its parent
  * kills it with SIGKILL. Settings arrive as JSON in OUTBOX_CHILD.
  */
 import { InfluxSink } from '../../server/store/influx/index.js';
@@ -32,12 +32,14 @@ if (process.env.OUTBOX_CHILD) {
   sink.start();
 
   let cycle = args.firstCycle;
-  const tick = () => {
+  const tick = async () => {
     sink.enqueue(pollPoints(args.devices, cycle, args.t0));
+    // The ack is a promise to someone outside the process, so it waits for the group commit.
+    await sink.durable();
     process.stdout.write(`ack ${cycle}\n`);
     cycle++;
-    setTimeout(tick, 2);
+    setTimeout(() => void tick(), 2);
   };
   process.stdout.write('ready\n');
-  tick();
+  void tick();
 }

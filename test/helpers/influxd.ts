@@ -1,8 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { mkdtempSync, rmSync, existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { PACKAGE_ROOT } from '../../server/version.js';
 
 /**
  * A private influxd 1.x for tests: its own config, data and ports on loopback, never the system service.
@@ -50,40 +51,29 @@ export async function freePort(): Promise<number> {
   });
 }
 
-export function influxdConfig(dir: string, httpPort: number, rpcPort: number): string {
-  return `reporting-disabled = true
-bind-address = "127.0.0.1:${rpcPort}"
-[meta]
-  dir = "${dir}/meta"
-[data]
-  dir = "${dir}/data"
-  wal-dir = "${dir}/wal"
-  query-log-enabled = false
-[coordinator]
-[retention]
-  enabled = false
-[shard-precreation]
-  enabled = false
-[monitor]
-  store-enabled = false
-[http]
-  enabled = true
-  bind-address = "127.0.0.1:${httpPort}"
-  auth-enabled = false
-  log-enabled = false
-[logging]
-  level = "warn"
-[continuous_queries]
-  enabled = false
-`;
+/** The one place the private influxd's config is written: tests, the benchmark and developers all start it through it. */
+export const START_SCRIPT = join(PACKAGE_ROOT, 'scripts', 'start-influxd.sh');
+
+export interface StartInfluxdOptions {
+  /** HTTP port; a free one by default. */
+  port?: number;
+  /** RPC (backup/restore) port, which influxd always binds; a free one by default. */
+  rpcPort?: number;
+  /** Data folder; a new temp folder by default (deleted by close()). */
+  dir?: string;
 }
 
-export async function startInfluxd(): Promise<Influxd> {
-  const dir = mkdtempSync(join(tmpdir(), 'outpost-influxd-'));
-  const port = await freePort();
-  const rpcPort = await freePort();
-  const configPath = join(dir, 'influxdb.conf');
-  writeFileSync(configPath, influxdConfig(dir, port, rpcPort));
+/**
+ * Start a private influxd through scripts/start-influxd.sh and wait for /ping. A failure to start says why:
+ * the script's and influxd's stderr (a taken port, a missing binary) are part of the error.
+ */
+export async function startInfluxd(opts: StartInfluxdOptions = {}): Promise<Influxd> {
+  if (!existsSync(START_SCRIPT)) throw new Error(`influxd start script not found at ${START_SCRIPT}`);
+  const dir = opts.dir ?? mkdtempSync(join(tmpdir(), 'outpost-influxd-'));
+  const port = opts.port ?? (await freePort());
+  let rpcPort = opts.rpcPort ?? (await freePort());
+  // Two free-port probes can hand back the same port; influxd would then fail to bind its second listener.
+  while (rpcPort === port) rpcPort = await freePort();
   const url = `http://127.0.0.1:${port}`;
   let child: ChildProcess | undefined;
   let stderr = '';
@@ -100,7 +90,10 @@ export async function startInfluxd(): Promise<Influxd> {
   const start = async (): Promise<void> => {
     if (child) return;
     stderr = '';
-    const c = spawn(INFLUXD, ['-config', configPath], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const c = spawn('sh', [START_SCRIPT, String(port), dir], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+      env: { ...process.env, RPC_PORT: String(rpcPort), INFLUXD_BIN: INFLUXD },
+    });
     child = c;
     c.stderr?.on('data', (d: Buffer) => {
       stderr = (stderr + d.toString()).slice(-4000);
@@ -114,7 +107,8 @@ export async function startInfluxd(): Promise<Influxd> {
       if (await ping()) return;
       await new Promise((r) => setTimeout(r, 100));
     }
-    throw new Error(`influxd did not answer /ping within 20 s: ${stderr}`);
+    await stop();
+    throw new Error(`influxd did not answer /ping on ${url} within 20 s: ${stderr}`);
   };
 
   const stop = async (): Promise<void> => {
@@ -148,7 +142,7 @@ export async function startInfluxd(): Promise<Influxd> {
     stop,
     async close() {
       await stop();
-      rmSync(dir, { recursive: true, force: true });
+      if (!opts.dir) rmSync(dir, { recursive: true, force: true });
     },
     query,
     async createDatabase(name) {

@@ -48,5 +48,8 @@ export async function collectEntity(ctx: ProfileContext): Promise<ProfileOutput>
   return { identity, points: [] };
 }
 
-/** Identity only: the vendor profile's identity, merged after it, wins where both speak. */
-export const entityCollector: GenericCollector = { id: 'entity', collect: collectEntity };
+/**
+ * Identity only: the vendor profile's identity, merged after it, wins where both speak. Inventory: read every few
+ * hours and after a restart, not every poll (InventoryState).
+ */
+export const entityCollector: GenericCollector = { id: 'entity', collect: collectEntity, inventory: true };

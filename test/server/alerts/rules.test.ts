@@ -2,7 +2,7 @@ import t from 'tap';
 import { Value } from '@sinclair/typebox/value';
 import { MEASUREMENTS, fieldType, type MeasurementSpec } from '../../../probes/measurements.js';
 import { DEFAULT_RULES } from '../../../server/alerts/default-rules.js';
-import { AlertsConfigError, checkAlertsConfig, resolveRules, rulesForDevice } from '../../../server/alerts/rules.js';
+import { AlertsConfigError, checkAlertsConfig, resolveRules, rulesForDevice, deviceRules } from '../../../server/alerts/rules.js';
 import { AlertEngineConfigSchema, EffectiveRuleSchema, RuleSchema, isStaleRule, type AlertEngineConfig } from '../../../server/alerts/schema.js';
 import { Harness, MIN, pt } from './harness.js';
 
@@ -133,4 +133,24 @@ t.test('a config reload that disables a rule resolves its active alerts on the n
   h.rules = resolveRules({ timezone: 'UTC', config: { rules: [{ rule: 'StorageNearlyFull', device: 'nas1', disabled: true }] } });
   t.same(h.tick(MIN).map((e) => [e.type, e.alert.name]), [['resolved', 'StorageNearlyFull']]);
   t.same(h.state.instances, {}, 'and forgets it');
+});
+
+t.test('devices without overrides of their own share their class rule objects; an override stays personal', async (t) => {
+  const resolved = resolveRules({
+    timezone: 'UTC',
+    config: {
+      rules: [{ rule: 'UpsChargeLow', device: 'ups3', warn: { value: 70 } }],
+      maintenance: [{ device: 'ups2', start: '2026-01-01T00:00:00Z', end: '2026-01-02T00:00:00Z' }],
+    },
+  });
+  const a = deviceRules(resolved, 'ups1', 'ups');
+  const b = deviceRules(resolved, 'ups2', 'ups');
+  const c = deviceRules(resolved, 'ups3', 'ups');
+  t.equal(a.byName.get('UpsChargeLow'), b.byName.get('UpsChargeLow'), 'one object for both plain UPSes');
+  t.not(a.byName.get('UpsChargeLow'), c.byName.get('UpsChargeLow'));
+  t.equal(a.byName.get('UpsChargeLow')!.warn!.value, 50, 'the default');
+  t.equal(c.byName.get('UpsChargeLow')!.warn!.value, 70, "ups3's own override");
+  t.equal(a.windows.length, 0, 'windows stay per device');
+  t.equal(b.windows.length, 1);
+  t.equal(deviceRules(resolved, 'ups1', 'ups'), a, 'cached per device');
 });

@@ -1,4 +1,6 @@
 import t from 'tap';
+import Database from 'better-sqlite3';
+import { join } from 'node:path';
 import { EmbeddedStore } from '../../../server/store/embedded.js';
 import { tempDir } from '../../helpers/app.js';
 
@@ -72,4 +74,64 @@ t.test('device state and identity survive a reopen', async (t) => {
   t.equal(d.class, 'firewall');
   t.equal(d.identity.vendor, 'Fortinet');
   t.equal(d.firstSeen, 1000);
+});
+
+t.test('raw points are one packed row per point per poll; a field added later or missing reads back right', async (t) => {
+  const s = new EmbeddedStore(tempDir(t), retention);
+  t.teardown(() => s.close());
+  const t0 = Date.now() - 10 * 60_000;
+  s.write('nas', [{ measurement: 'storage', tags: { name: '/vol1' }, fields: { used_pct: 41.5, size_bytes: 2e12 }, time: t0 }]);
+  s.write('nas', [{ measurement: 'storage', tags: { name: '/vol1' }, fields: { used_pct: 41.6, size_bytes: 2e12, inodes_pct: 3 }, time: t0 + 60_000 }]);
+  s.write('nas', [{ measurement: 'storage', tags: { name: '/vol1' }, fields: { size_bytes: 2e12, inodes_pct: 4, temp_c: 1 / 3 }, time: t0 + 120_000 }]);
+  s.flush();
+  t.equal((s.db.prepare('SELECT COUNT(*) AS n FROM raw_points').get() as { n: number }).n, 3, 'one row per point per poll');
+  t.equal((s.db.prepare('SELECT COUNT(*) AS n FROM raw_series').get() as { n: number }).n, 1);
+  const q = (field: string) => s.series({ device: 'nas', measurement: 'storage', field, from: t0 - 1, to: t0 + 180_000 }).series[0]!.points.map((p) => [p[0] - t0, p[2]]);
+  t.same(q('used_pct'), [[0, 41.5], [60_000, 41.6]], 'absent in the last poll');
+  t.same(q('inodes_pct'), [[60_000, 3], [120_000, 4]], 'new field from the second poll');
+  t.same(q('size_bytes'), [[0, 2e12], [60_000, 2e12], [120_000, 2e12]]);
+  t.same(q('temp_c'), [[120_000, 1 / 3]], 'a value not exact to 0.001 keeps full precision');
+});
+
+t.test('a store written by the previous schema (one raw row per field) is migrated without losing points', async (t) => {
+  const dir = tempDir(t);
+  const t0 = Date.UTC(2026, 10, 20, 10, 0, 0);
+  const now = t0 + 3 * 60_000;
+  {
+    // The previous schema's tables, as an appliance upgraded in place has them.
+    const old = new Database(join(dir, 'outpost.db'));
+    old.exec(`
+      CREATE TABLE series (id INTEGER PRIMARY KEY, device TEXT NOT NULL, measurement TEXT NOT NULL, field TEXT NOT NULL, tags_key TEXT NOT NULL, tags TEXT NOT NULL, UNIQUE (device, measurement, field, tags_key));
+      CREATE TABLE points_raw (sid INTEGER NOT NULL, t INTEGER NOT NULL, v REAL NOT NULL, PRIMARY KEY (sid, t)) WITHOUT ROWID;
+      CREATE TABLE points_5m (sid INTEGER NOT NULL, t INTEGER NOT NULL, sum REAL NOT NULL, n INTEGER NOT NULL, min REAL NOT NULL, max REAL NOT NULL, PRIMARY KEY (sid, t)) WITHOUT ROWID;`);
+    const add = old.prepare('INSERT INTO series (id, device, measurement, field, tags_key, tags) VALUES (?, ?, ?, ?, ?, ?)');
+    add.run(1, 'sw', 'interface', 'in_bps', 'ifIndex=1', '{"ifIndex":"1"}');
+    add.run(2, 'sw', 'interface', 'out_bps', 'ifIndex=1', '{"ifIndex":"1"}');
+    add.run(3, 'sw', 'interface', 'in_bps', 'ifIndex=2', '{"ifIndex":"2"}');
+    add.run(4, 'ups', 'ups', 'battery_charge_pct', '', '{}');
+    const pt = old.prepare('INSERT INTO points_raw (sid, t, v) VALUES (?, ?, ?)');
+    for (let i = 0; i < 3; i++) {
+      pt.run(1, t0 + i * 60_000, 1000.25 * i);
+      if (i !== 1) pt.run(2, t0 + i * 60_000, 7 + i);
+      pt.run(3, t0 + i * 60_000, 123456.789012 + i);
+      pt.run(4, t0 + i * 60_000, 100 - i);
+    }
+    old.prepare('INSERT INTO points_5m (sid, t, sum, n, min, max) VALUES (4, ?, 297, 3, 98, 100)').run(t0);
+    old.close();
+  }
+  const s = new EmbeddedStore(dir, retention);
+  t.teardown(() => s.close());
+  t.notOk(s.db.prepare("SELECT 1 FROM sqlite_master WHERE name = 'points_raw'").get(), 'old raw table dropped');
+  const q = (device: string, measurement: string, field: string, tags?: Record<string, string>) =>
+    s.series({ device, measurement, field, from: t0, to: t0 + 3 * 60_000, tags }, now).series.map((x) => x.points.map((p) => [p[0] - t0, p[2]]));
+  t.same(q('sw', 'interface', 'in_bps', { ifIndex: '1' }), [[[0, 0], [60_000, 1000.25], [120_000, 2000.5]]]);
+  t.same(q('sw', 'interface', 'out_bps'), [[[0, 7], [120_000, 9]]], 'a gap stays a gap');
+  t.same(q('sw', 'interface', 'in_bps', { ifIndex: '2' }), [[[0, 123456.789012], [60_000, 123457.789012], [120_000, 123458.789012]]]);
+  t.same(q('ups', 'ups', 'battery_charge_pct'), [[[0, 100], [60_000, 99], [120_000, 98]]]);
+  const rolled = s.series({ device: 'ups', measurement: 'ups', field: 'battery_charge_pct', from: t0 - 10 * DAY, to: t0 + DAY }, t0 + DAY);
+  t.same(rolled.series[0]!.points, [[t0, 99, 98, 100]], 'roll-ups untouched');
+  // New polls after the upgrade land in the migrated series.
+  s.write('ups', [{ measurement: 'ups', tags: {}, fields: { battery_charge_pct: 97 }, time: t0 + 3 * 60_000 }]);
+  s.flush();
+  t.same(q('ups', 'ups', 'battery_charge_pct')[0]!.at(-1), [180_000, 97]);
 });

@@ -1,8 +1,9 @@
 import t, { type Test } from 'tap';
 import { gunzipSync } from 'node:zlib';
-import type { Point, ProbeLogger } from '../../../probes/types.js';
+import type { Point } from '../../../probes/types.js';
 import { createSinks, durationMs, InfluxSink, sinkConfigErrors, sinkStatsPoint, type FetchFn, type SinkOptions } from '../../../server/store/influx/index.js';
 import type { InfluxSinkConfig } from '../../../server/store/influx/config.js';
+import { recordingLog } from '../../helpers/log.js';
 
 interface Req {
   url: string;
@@ -28,16 +29,6 @@ function fakeFetch(respond: (req: Req, n: number) => Reply | Promise<Reply>): { 
   return { fetch: f, requests };
 }
 
-interface LogLine {
-  level: string;
-  obj: unknown;
-  msg?: string;
-}
-function recordingLog(): ProbeLogger & { lines: LogLine[] } {
-  const lines: LogLine[] = [];
-  const at = (level: string) => (obj: object | string, msg?: string) => void lines.push({ level, obj, ...(msg !== undefined ? { msg } : {}) });
-  return { lines, debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
-}
 
 const V1: InfluxSinkConfig = { url: 'http://127.0.0.1:1', version: 1, database: 'outpost', batch_size: 100, flush_interval: '1h', budget_mb: 1, timeout: '2s' };
 

@@ -1,4 +1,18 @@
-import type { Alert, AlertEvent, DeviceDetail, DeviceSummary, EffectiveRule, HealthReply, SeriesReply, SlaReport, WhoAmI } from './types.js';
+import type {
+  Alert,
+  AlertEvent,
+  DeviceDetail,
+  DeviceSummary,
+  EffectiveRule,
+  HealthReply,
+  MaintenanceEntry,
+  NewMaintenance,
+  RuleOverride,
+  RuleOverrideEntry,
+  SeriesReply,
+  SlaReport,
+  WhoAmI,
+} from './types.js';
 
 /** A non-2xx reply, with the server's own message (ErrorReply) so the UI can show it as is. */
 export class ApiError extends Error {
@@ -16,7 +30,7 @@ export function setUnauthorizedHandler(fn: () => void): void {
   onUnauthorized = fn;
 }
 
-async function call<T>(method: 'GET' | 'POST' | 'PUT', path: string, body?: unknown): Promise<T> {
+async function call<T>(method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, body?: unknown): Promise<T> {
   const res = await fetch(path, {
     method,
     credentials: 'same-origin',
@@ -71,6 +85,13 @@ export const api = {
   alertHistory: (opts: { device?: string; limit?: number } = {}) => call<AlertEvent[]>('GET', `/api/alerts/history${q(opts)}`),
   ack: (id: string, note: string) => call<Alert>('POST', `/api/alerts/${enc(id)}/ack`, { note }),
   silence: (id: string, until: number) => call<Alert>('POST', `/api/alerts/${enc(id)}/silence`, { until }),
+  /** Config and dashboard overrides; only the dashboard's can be changed here (admin). */
+  overrides: () => call<RuleOverrideEntry[]>('GET', '/api/rules/overrides'),
+  setOverride: (o: RuleOverride) => call<RuleOverrideEntry>('PUT', '/api/rules/overrides', o),
+  resetOverride: (key: Pick<RuleOverride, 'rule' | 'device' | 'class'>) => call<void>('DELETE', `/api/rules/overrides${q({ ...key })}`),
+  maintenance: () => call<MaintenanceEntry[]>('GET', '/api/maintenance'),
+  addMaintenance: (w: NewMaintenance) => call<MaintenanceEntry>('POST', '/api/maintenance', w),
+  deleteMaintenance: (id: number) => call<void>('DELETE', `/api/maintenance/${id}`),
   sla: (month: string) => call<SlaReport>('GET', `/api/reports/sla${q({ month, format: 'json' })}`),
   /** Links (not fetches): the browser opens the printable page or downloads the CSV itself. */
   reportUrl: (kind: 'sla' | 'inventory' | 'firmware', format: 'html' | 'csv', month?: string) =>

@@ -52,6 +52,11 @@ class Session {
     return this.user?.role === 'tech' || this.user?.role === 'admin';
   }
 
+  /** Thresholds change who gets paged for what: admins only. */
+  get isAdmin(): boolean {
+    return this.user?.role === 'admin';
+  }
+
   private expire(): void {
     this.user = null;
     events.stop();
