@@ -33,8 +33,16 @@ How each case is measured:
   ifXTable, CPU from /proc/PID/stat around the scrapes; snmpbulkwalk one process per subtree, CPU from waited
   children. Varbinds: Outpost's client counter; snmpbulkwalk output lines (the exporter walks the same subtrees).
 - Ping: pingHosts() child (node CPU + waited fping CPU) vs fping with the same arguments, loopback targets.
-- Scale: a real Runtime (store, scheduler, alerts) in a child process against snmpsimd instances.
+- Scale: the whole appliance (Fastify app listening, Runtime: scheduler, store, alerts) in a child process with
+  the flags \`npm start\` uses, polling N snmpsim communities over real recordings. One snmpsim process cannot
+  answer 1,000 devices a minute on this machine (60–140 ms of its CPU per poll), so it sits behind a caching
+  replay front (scale-replay.ts: a request seen before is answered with the recorded reply bytes and the
+  caller's request id); its CPU is the anchor. On schedule = a poll start in every interval after a warm-up one.
 - Writes: scripts/bench/influx.ts (points/s, Outpost's durable writer vs curl on the same influxd; ratio > 1 = faster).
-- Alerts: AlertService on an in-memory database with a fake clock.
+- Alerts: engine step on AlertService with an in-memory database and a fake clock; delivery through the real
+  NotificationService to a loopback webhook receiver, against a bare fetch of the same signed body.
+- UI/API: \`outpost serve\` with 1,000 devices (ping-only loopback hosts plus snmpsim ones) in a child;
+  Chromium (playwright-core) for the render and filter figures against a static HTML table of the same rows in
+  the same browser; \`wrk -c50 -t2 -d10s --latency\` for the API against /api/auth/me on the same server.
 `;
 }
