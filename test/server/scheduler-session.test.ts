@@ -32,6 +32,8 @@ function nextSample(s: Scheduler, device: string): Promise<PollSample> {
 t.test('the scheduler keeps one session per device across polls, renews it on reload, closes it on removal and stop', async (t) => {
   const s = new Scheduler({ site: 's', log: silentLogger, concurrency: 4, staleAfter: 3, ping: { intervalMs: 600_000, count: 1, exec: noPing } });
   s.setDevices([dev('ups1', 'apc_smx750i'), dev('sw1', 'dlink-dgs1250_28x')]);
+  // Listen for sw1 before start: on a loaded box its first poll may end before or after ups1's second one.
+  const swFirst = nextSample(s, 'sw1');
   s.start();
   t.teardown(() => s.stop());
   t.equal((await nextSample(s, 'ups1')).ok, true);
@@ -40,8 +42,10 @@ t.test('the scheduler keeps one session per device across polls, renews it on re
   t.equal((await nextSample(s, 'ups1')).ok, true);
   t.equal(s.snmpSession('ups1'), first, 'same session object on the second poll');
 
-  // Reload with another credential for ups1, and sw1 removed.
+  // Reload with another credential for ups1, and sw1 removed (after sw1 kept a session of its own).
+  t.equal((await swFirst).ok, true, 'sw1 polled');
   const sw = s.snmpSession('sw1');
+  t.ok(sw, 'sw1 kept its session');
   s.setDevices([dev('ups1', 'apc_sua1500rmi2u')]);
   t.equal(sw?.reusable, false, 'removed device: session closed');
   const after = await nextSample(s, 'ups1');
