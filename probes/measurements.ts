@@ -89,7 +89,7 @@ export const MEASUREMENTS = {
     fields: {
       poll_lag_s: 'float', outbox_points: 'int', dropped_points: 'int', devices_stale: 'int', devices_down: 'int',
       rss_bytes: 'int', heap_used_bytes: 'int', polls_total: 'int', varbinds_total: 'int', rates_discarded: 'int',
-      oldest_point_age_s: 'float', disk_free_bytes: 'int', embedded_bytes: 'int',
+      oldest_point_age_s: 'float', disk_free_bytes: 'int', embedded_bytes: 'int', devices_unreachable: 'int',
       sent_points: 'int', rejected_points: 'int', last_success_at: 'int', sink_state: 'string', last_error: 'string',
     },
   },

@@ -215,6 +215,8 @@ export class Runtime {
       poll_lag_s: self.fields.poll_lag_s,
       devices_stale: self.fields.devices_stale,
       devices_down: self.fields.devices_down,
+      // Devices whose SNMP agent stopped answering (polled in their own lane): central sees a site going dark.
+      devices_unreachable: this.scheduler.unreachableCount,
       rss_bytes: self.fields.rss_bytes,
       sinks: this.sinks.map((s) => {
         const st = s.stats();
@@ -229,7 +231,7 @@ export class Runtime {
     const now = Date.now();
     const tags = { site: this.config.site.id, device: 'outpost' };
     return [
-      this.scheduler.selfHealth({ embedded_bytes: this.store.sizeBytes() }),
+      this.scheduler.selfHealth({ embedded_bytes: this.store.sizeBytes(), devices_unreachable: this.scheduler.unreachableCount }),
       ...this.sinks.map((s) => {
         const p = sinkStatsPoint(s.stats(now), now);
         return { ...p, tags: { ...p.tags, ...tags } };

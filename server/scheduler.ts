@@ -283,6 +283,16 @@ export class Scheduler extends EventEmitter<{ sample: [PollSample]; state: [stri
     return { main: this.sem.size, unreachable: this.unreachableSem.size };
   }
 
+  /**
+   * Devices polled in the unreachable lane now (their last SNMP poll got no answer). Counted on demand rather than
+   * kept as a running total, so no poll, reload or removal path can let it drift: one pass over the device map.
+   */
+  get unreachableCount(): number {
+    let n = 0;
+    for (const d of this.devices.values()) if (d.unanswered && d.cfg.snmp) n++;
+    return n;
+  }
+
   deviceState(name: string): DeviceState | undefined {
     return this.devices.get(name)?.state;
   }

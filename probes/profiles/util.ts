@@ -121,3 +121,11 @@ export async function walkColumns(ctx: ProfileContext, entry: string, cols: numb
   });
   return rows;
 }
+
+/** Numeric sort of row indexes so "Disk 10" does not come before "Disk 2". */
+export function byIndex(a: string, b: string): number {
+  const pa = a.split('.').map(Number);
+  const pb = b.split('.').map(Number);
+  for (let i = 0; i < Math.min(pa.length, pb.length); i++) if (pa[i] !== pb[i]) return pa[i]! - pb[i]!;
+  return pa.length - pb.length;
+}

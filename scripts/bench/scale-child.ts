@@ -8,6 +8,9 @@
 import { mkdtempSync, rmSync, readdirSync, statSync, createWriteStream } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { request as httpRequest } from 'node:http';
+import { PACKAGE_ROOT } from '../../server/version.js';
 import { onSchedule, type ScheduleResult } from './scale-schedule.js';
 import { UdpDropSampler } from './scale-udp.js';
 
@@ -77,10 +80,30 @@ function dirBytes(dir: string): number {
   return readdirSync(dir).reduce((s, f) => s + statSync(join(dir, f)).size, 0);
 }
 
-/** Bytes per table and index of the embedded store (SQLite's dbstat), to see what grows. */
-function tableBytes(db: { prepare(sql: string): { all(): unknown[] } }): Record<string, number> {
-  const rows = db.prepare('SELECT name, SUM(pgsize) AS bytes FROM dbstat GROUP BY name').all() as Array<{ name: string; bytes: number }>;
+/**
+ * Bytes per table and index of the embedded store (SQLite's dbstat), to see what grows. Read by a short-lived
+ * process of its own: a dbstat scan pages the whole database through SQLite's cache, and that is the harness's
+ * memory, not the appliance's peak RSS.
+ */
+function tableBytes(dbFile: string): Record<string, number> {
+  const script =
+    "const D=require('better-sqlite3');const db=new D(process.argv[1],{readonly:true});" +
+    "console.log(JSON.stringify(db.prepare('SELECT name, SUM(pgsize) AS bytes FROM dbstat GROUP BY name').all()))";
+  const out = execFileSync(process.execPath, ['-e', script, dbFile], { cwd: PACKAGE_ROOT, encoding: 'utf8' });
+  const rows = JSON.parse(out) as Array<{ name: string; bytes: number }>;
   return Object.fromEntries(rows.map((r) => [r.name, r.bytes]));
+}
+
+/** GET on the appliance with node:http (already loaded by the server): fetch would load undici into this process. */
+function httpGet(url: string): Promise<number | null> {
+  return new Promise((resolve) => {
+    const req = httpRequest(url, (res) => {
+      res.resume();
+      res.on('end', () => resolve(res.statusCode ?? null));
+    });
+    req.on('error', () => resolve(null));
+    req.end();
+  });
 }
 
 const args = JSON.parse(process.argv[2] ?? '{}') as ScaleChildArgs;
@@ -168,20 +191,20 @@ await sleep(Math.min(2 * args.intervalMs + 10_000, args.durationMs / 2));
 rt.flush();
 rt.store.db.pragma('wal_checkpoint(TRUNCATE)');
 const storeBytesStart = dirBytes(dataDir);
-const tablesStart = tableBytes(rt.store.db);
+const tablesStart = tableBytes(rt.store.db.name);
 const pointsStart = rt.store.pointsWritten;
 measuringStore = true;
 const markAt = Date.now();
 // One request of the dashboard's while polling, so the HTTP path is warm as on an appliance someone looks at.
-const health = await fetch(`http://127.0.0.1:${httpPort}/api/health`).catch(() => null);
-if (!health) throw new Error('the HTTP server did not answer /api/health');
+const health = await httpGet(`http://127.0.0.1:${httpPort}/api/health`);
+if (health !== 200) throw new Error(`the HTTP server answered /api/health with ${health ?? 'nothing'}`);
 await sleep(Math.max(0, started + args.durationMs - Date.now()));
 const end = Date.now();
 measuringStore = false;
 rt.flush();
 rt.store.db.pragma('wal_checkpoint(TRUNCATE)');
 const storeBytesEnd = dirBytes(dataDir);
-const tablesEnd = tableBytes(rt.store.db);
+const tablesEnd = tableBytes(rt.store.db.name);
 const storeTableGrowth = Object.fromEntries(Object.keys(tablesEnd).map((k) => [k, tablesEnd[k]! - (tablesStart[k] ?? 0)]).filter(([, v]) => v !== 0));
 const storePoints = rt.store.pointsWritten - pointsStart;
 const cpu1 = procCpu('self');

@@ -1,8 +1,8 @@
 import type Database from 'better-sqlite3';
-import type { DeviceClass } from '../../probes/types.js';
+import { DEVICE_CLASSES, type DeviceClass } from '../../probes/types.js';
 import { DEFAULT_RULES } from './default-rules.js';
-import { checkAlertsConfig, type ConfigProblem } from './rules.js';
-import type { Level, OneOffWindow, Rule, RuleOverride } from './schema.js';
+import { checkAlertsConfig, levelOrderProblems, resolveRules, type ConfigProblem } from './rules.js';
+import { isStaleRule, type Level, type OneOffWindow, type Rule, type RuleOverride, type RuleOverrideEntry } from './schema.js';
 
 /**
  * The dashboard's layer over `alerts.rules` and `alerts.maintenance`, kept in the embedded database because
@@ -72,7 +72,40 @@ export function checkOverride(o: RuleOverride, rules: readonly Rule[] = DEFAULT_
   if (o.device !== undefined && o.class !== undefined) problems.push({ path: 'class', message: 'give a device or a class, not both' });
   const keys = ['disabled', 'warn', 'critical', 'for', 'polls'] as const;
   if (!keys.some((k) => o[k] !== undefined)) problems.push({ path: '', message: `an override needs at least one of ${keys.join(', ')}` });
+  const rule = rules.find((r) => r.name === o.rule);
   return problems;
+}
+
+/**
+ * The level-order check on what the rule would become if `o` were stored: an override may set only one
+ * level and inherit the other from the default pack, the config or a wider dashboard override. `existing` is
+ * every override in force (config and dashboard, as GET /api/rules/overrides lists them); the dashboard's
+ * override at o's rule and scope is the one `o` replaces. Checked at o's own scope: a device (of class
+ * `deviceClass`), a class, or at site scope every class the rule applies to. Narrower overrides below that
+ * scope set their own levels and are not re-checked here.
+ */
+export function levelOrderAfter(o: RuleOverride, existing: readonly RuleOverrideEntry[], deviceClass: DeviceClass | undefined, rules: readonly Rule[] = DEFAULT_RULES): ConfigProblem[] {
+  const rule = rules.find((r) => r.name === o.rule);
+  if (!rule || isStaleRule(rule)) return [];
+  const s = scopeOf(o);
+  const sameScope = (e: RuleOverrideEntry) => e.rule === o.rule && target(scopeOf(e)) === target(s) && scopeOf(e).kind === s.kind;
+  const strip = ({ source: _s, setBy: _b, setAt: _a, ...rest }: RuleOverrideEntry): RuleOverride => rest;
+  const resolved = resolveRules({
+    rules,
+    config: { rules: existing.filter((e) => e.source === 'config').map(strip) },
+    dashboardRules: [...existing.filter((e) => e.source === 'dashboard' && !sameScope(e)).map(strip), o],
+    timezone: 'UTC',
+  });
+  // A name no device can have: the class's rules without any device's own overrides.
+  const noDevice = '\u0000';
+  const targets: Array<[string, DeviceClass]> =
+    s.kind === 'device' ? (deviceClass ? [[s.device, deviceClass]] : []) : s.kind === 'class' ? [[noDevice, s.class]] : (rule.class ?? DEVICE_CLASSES).map((c) => [noDevice, c]);
+  for (const [device, cls] of targets) {
+    const eff = resolved.rulesForDevice(device, cls).find((r) => r.name === o.rule);
+    const problems = eff ? levelOrderProblems(rule, eff.warn?.value, eff.critical?.value) : [];
+    if (problems.length) return problems;
+  }
+  return [];
 }
 
 export class RuleOverlay {

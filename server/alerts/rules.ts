@@ -129,6 +129,7 @@ export function checkAlertsConfig(config: AlertEngineConfig, rules: readonly Rul
         if (rule.op === '<' && l.clear < l.value) problems.push({ path: `${path}.${k}.clear`, message: `${o.rule} fires below ${l.value}; clear must be at or above it, got ${l.clear}` });
       }
     }
+    if (o.warn && o.critical) for (const p of levelOrderProblems(rule, o.warn.value, o.critical.value)) problems.push({ path: `${path}.${p.path}`, message: p.message });
   });
   (config.maintenance ?? []).forEach((w, i) => {
     try {
@@ -341,4 +342,25 @@ function push<K, V>(map: Map<K, V[]>, key: K, v: V): void {
   const list = map.get(key);
   if (list) list.push(v);
   else map.set(key, [v]);
+}
+
+/**
+ * A warning must come before critical as the reading gets worse: for a rule that fires above its levels
+ * (`op: '>'`, high is bad) warning < critical, for one that fires below (`op: '<'`, low is bad, e.g. battery
+ * charge) warning > critical. Otherwise the warning would only ever fire after critical, or together with it,
+ * and say nothing. Equal levels are refused for the same reason. One problem per field, so a form can show
+ * the reason next to each input; paths are relative to the override (`warn`, `critical`).
+ */
+export function levelOrderProblems(rule: Rule, warn: unknown, critical: unknown): ConfigProblem[] {
+  if (isStaleRule(rule) || typeof warn !== 'number' || typeof critical !== 'number') return [];
+  const high = rule.op === '>';
+  if (!high && rule.op !== '<') return [];
+  if (high ? warn < critical : warn > critical) return [];
+  const why = high
+    ? `${rule.name} fires above its levels (high is bad), so a warning at ${warn} would only fire after critical at ${critical}`
+    : `${rule.name} fires below its levels (low is bad), so a warning at ${warn} would only fire after critical at ${critical}`;
+  return [
+    { path: 'warn', message: `warning must be ${high ? 'below' : 'above'} critical: ${why}` },
+    { path: 'critical', message: `critical must be ${high ? 'above' : 'below'} warning: ${why}` },
+  ];
 }

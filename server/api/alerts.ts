@@ -3,7 +3,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { AlertSchema, AlertEventSchema, EffectiveRuleSchema } from '../alerts/schema.js';
 import { ErrorReply } from '../schemas/api.js';
-import { audit } from '../auth/audit.js';
+import { auditRequest } from '../auth/audit.js';
 import { DeliverySchema, DeliveryStateSchema, ReceiverStatsSchema } from '../alerts/notify-outbox.js';
 import type { DeviceClass } from '../../probes/types.js';
 
@@ -49,8 +49,7 @@ export async function alertRoutes(fastify: FastifyInstance): Promise<void> {
     async (req, reply) => {
       if (!find(req.params.id)) return reply.code(404).send({ statusCode: 404, error: 'Not Found', message: `no active alert ${req.params.id}` });
       app.outpost.alerts.ack(req.params.id, req.user!.username, req.body.note);
-      audit(app.outpost.store.db, { user: req.user!.username, action: 'alert.ack', target: req.params.id, detail: req.body.note });
-      req.log.info({ audit: 'ack', alert: req.params.id, user: req.user!.username }, 'alert acknowledged');
+      auditRequest(req, app.outpost.store.db, { action: 'alert.ack', target: req.params.id, detail: req.body.note }, 'alert acknowledged');
       return find(req.params.id)!;
     },
   );
@@ -70,8 +69,7 @@ export async function alertRoutes(fastify: FastifyInstance): Promise<void> {
       if (!find(req.params.id)) return reply.code(404).send({ statusCode: 404, error: 'Not Found', message: `no active alert ${req.params.id}` });
       if (req.body.until <= Date.now()) return reply.code(400).send({ statusCode: 400, error: 'Bad Request', message: '`until` must be in the future' });
       app.outpost.alerts.silence(req.params.id, req.body.until, req.user!.username);
-      audit(app.outpost.store.db, { user: req.user!.username, action: 'alert.silence', target: req.params.id, detail: new Date(req.body.until).toISOString() });
-      req.log.info({ audit: 'silence', alert: req.params.id, user: req.user!.username, until: req.body.until }, 'alert silenced');
+      auditRequest(req, app.outpost.store.db, { action: 'alert.silence', target: req.params.id, detail: new Date(req.body.until).toISOString() }, 'alert silenced', { until: req.body.until });
       return find(req.params.id)!;
     },
   );

@@ -3,8 +3,10 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { DeviceClassSchema, MaintenanceEntrySchema, NewMaintenanceSchema, RuleOverrideEntrySchema, RuleOverrideSchema } from '../alerts/schema.js';
 import { AlertsConfigError } from '../alerts/rules.js';
+import { checkOverride, levelOrderAfter } from '../alerts/overlay.js';
+import type { DeviceClass } from '../../probes/types.js';
 import { ErrorReply } from '../schemas/api.js';
-import { audit } from '../auth/audit.js';
+import { auditRequest } from '../auth/audit.js';
 
 /**
  * Threshold overrides and maintenance windows set from the dashboard (server/alerts/overlay.ts). Changing a
@@ -47,10 +49,16 @@ export async function ruleRoutes(fastify: FastifyInstance): Promise<void> {
     async (req, reply) => {
       if (unknownDevice(req.body.device)) return badRequest(reply, `device: no device named ${req.body.device}`);
       try {
+        // A level the body leaves out is inherited (default, config, wider override), so the warning-before-
+        // critical order is checked on the rule as it would result, once the override itself is sound.
+        if (!checkOverride(req.body).length) {
+          const cls = req.body.device === undefined ? undefined : (app.outpost.store.device(req.body.device)?.class as DeviceClass | undefined);
+          const order = levelOrderAfter(req.body, app.outpost.alerts.overrides(), cls);
+          if (order.length) throw new AlertsConfigError(order);
+        }
         const entry = app.outpost.alerts.setOverride(req.body, req.user!.username);
         const { rule, device: _d, class: _c, ...values } = req.body;
-        audit(app.outpost.store.db, { user: req.user!.username, action: 'rule.override', target: `${rule} @ ${scopeText(req.body)}`, detail: JSON.stringify(values) });
-        req.log.info({ audit: 'rule.override', rule, scope: scopeText(req.body), user: req.user!.username }, 'rule override set from the dashboard');
+        auditRequest(req, app.outpost.store.db, { action: 'rule.override', target: `${rule} @ ${scopeText(req.body)}`, detail: JSON.stringify(values) }, 'rule override set from the dashboard', { rule, scope: scopeText(req.body) });
         return entry;
       } catch (err) {
         return problemReply(reply, err);
@@ -69,8 +77,7 @@ export async function ruleRoutes(fastify: FastifyInstance): Promise<void> {
       if (!app.outpost.alerts.deleteOverride(req.query)) {
         return reply.code(404).send({ statusCode: 404, error: 'Not Found', message: `no dashboard override of ${req.query.rule} for ${scopeText(req.query)}` });
       }
-      audit(app.outpost.store.db, { user: req.user!.username, action: 'rule.reset', target: `${req.query.rule} @ ${scopeText(req.query)}` });
-      req.log.info({ audit: 'rule.reset', rule: req.query.rule, scope: scopeText(req.query), user: req.user!.username }, 'rule override removed from the dashboard');
+      auditRequest(req, app.outpost.store.db, { action: 'rule.reset', target: `${req.query.rule} @ ${scopeText(req.query)}` }, 'rule override removed from the dashboard', { rule: req.query.rule, scope: scopeText(req.query) });
       return reply.code(204).send(null);
     },
   );
@@ -94,8 +101,7 @@ export async function ruleRoutes(fastify: FastifyInstance): Promise<void> {
       try {
         const entry = app.outpost.alerts.addMaintenance(b, req.user!.username);
         const w = entry.window as { start: string; end: string };
-        audit(app.outpost.store.db, { user: req.user!.username, action: 'maintenance.add', target: scopeText(b), detail: `#${entry.id} ${w.start} – ${w.end}${b.reason ? `: ${b.reason}` : ''}` });
-        req.log.info({ audit: 'maintenance.add', id: entry.id, scope: scopeText(b), user: req.user!.username }, 'maintenance window set from the dashboard');
+        auditRequest(req, app.outpost.store.db, { action: 'maintenance.add', target: scopeText(b), detail: `#${entry.id} ${w.start} – ${w.end}${b.reason ? `: ${b.reason}` : ''}` }, 'maintenance window set from the dashboard', { id: entry.id, scope: scopeText(b) });
         return entry;
       } catch (err) {
         return problemReply(reply, err);
@@ -112,8 +118,7 @@ export async function ruleRoutes(fastify: FastifyInstance): Promise<void> {
     async (req, reply) => {
       const w = app.outpost.alerts.deleteMaintenance(req.params.id);
       if (!w) return reply.code(404).send({ statusCode: 404, error: 'Not Found', message: `no dashboard maintenance window ${req.params.id} (config windows are changed in the config file)` });
-      audit(app.outpost.store.db, { user: req.user!.username, action: 'maintenance.delete', target: scopeText(w), detail: `#${w.id}` });
-      req.log.info({ audit: 'maintenance.delete', id: w.id, user: req.user!.username }, 'maintenance window removed');
+      auditRequest(req, app.outpost.store.db, { action: 'maintenance.delete', target: scopeText(w), detail: `#${w.id}` }, 'maintenance window removed', { id: w.id });
       return reply.code(204).send(null);
     },
   );

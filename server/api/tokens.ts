@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { ErrorReply, Role } from '../schemas/api.js';
-import { audit } from '../auth/audit.js';
+import { auditRequest } from '../auth/audit.js';
 
 const TokenName = Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_.@-]+$' });
 const TokenInfo = Type.Object({ name: Type.String(), role: Role, created: Type.Number(), lastUsed: Type.Union([Type.Number(), Type.Null()]) });
@@ -33,8 +33,7 @@ export async function tokenRoutes(fastify: FastifyInstance): Promise<void> {
       const { name, role } = req.body;
       if (app.outpost.users.hasToken(name)) return reply.code(409).send({ statusCode: 409, error: 'Conflict', message: `a token named ${name} exists; revoke it first` });
       const token = app.outpost.users.createToken(name, role);
-      audit(app.outpost.store.db, { user: req.user!.username, action: 'token.create', target: name, detail: `role ${role}` });
-      req.log.info({ by: req.user!.username, token: name, role }, 'API token created');
+      auditRequest(req, app.outpost.store.db, { action: 'token.create', target: name, detail: `role ${role}` }, 'API token created', { role });
       return reply.code(201).send({ name, role, token });
     },
   );
@@ -47,8 +46,7 @@ export async function tokenRoutes(fastify: FastifyInstance): Promise<void> {
     },
     async (req, reply) => {
       if (!app.outpost.users.revokeToken(req.params.name)) return reply.code(404).send({ statusCode: 404, error: 'Not Found', message: `no token ${req.params.name}` });
-      audit(app.outpost.store.db, { user: req.user!.username, action: 'token.revoke', target: req.params.name });
-      req.log.info({ by: req.user!.username, token: req.params.name }, 'API token revoked');
+      auditRequest(req, app.outpost.store.db, { action: 'token.revoke', target: req.params.name }, 'API token revoked');
       return reply.code(204).send(null);
     },
   );

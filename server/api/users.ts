@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { ErrorReply, Role } from '../schemas/api.js';
-import { audit, auditLog } from '../auth/audit.js';
+import { auditLog, auditRequest } from '../auth/audit.js';
 
 const UserInfo = Type.Object({ username: Type.String(), role: Role, created: Type.Number() });
 const AuditRecord = Type.Object({
@@ -42,8 +42,7 @@ export async function userRoutes(fastify: FastifyInstance): Promise<void> {
       // Adding is not editing: changing someone's password or role through "add" would be a silent takeover.
       if (app.outpost.users.hasUser(username)) return reply.code(409).send({ statusCode: 409, error: 'Conflict', message: `user ${username} exists` });
       await app.outpost.users.add(username, role, password);
-      audit(app.outpost.store.db, { user: req.user!.username, action: 'user.add', target: username, detail: `role ${role}` });
-      req.log.info({ by: req.user!.username, username, role }, 'user added');
+      auditRequest(req, app.outpost.store.db, { action: 'user.add', target: username, detail: `role ${role}` }, 'user added', { role });
       return reply.code(201).send(app.outpost.users.listUsers().find((u) => u.username === username)!);
     },
   );

@@ -45,6 +45,31 @@ export function audit(db: Database.Database, entry: AuditEntry, now = Date.now()
   );
 }
 
+/** What `auditRequest` needs of a Fastify request: who is signed in, and the request's logger. */
+export interface AuditedRequest {
+  user?: { username: string };
+  log: { info(obj: object, msg: string): void };
+}
+
+/**
+ * An API change, recorded once: the audit row and the request's log line, built from the same entry so the two
+ * can never name a different user or target. The line carries `audit` (the action), `user`, `target` and any
+ * `fields` the row has no column for (a role, a silence's end); `detail` stays out of it (free text, can be long).
+ * `entry.user` defaults to the signed-in user; a route that reaches here unauthenticated is a bug, so it throws.
+ */
+export function auditRequest(
+  req: AuditedRequest,
+  db: Database.Database,
+  entry: Omit<AuditEntry, 'user'> & { user?: string },
+  message: string,
+  fields: Record<string, unknown> = {},
+): void {
+  const user = entry.user ?? req.user?.username;
+  if (user === undefined) throw new Error(`audit ${entry.action}: no signed-in user on the request`);
+  audit(db, { ...entry, user });
+  req.log.info({ ...fields, audit: entry.action, user, ...(entry.target !== undefined ? { target: entry.target } : {}) }, message);
+}
+
 /** Newest first. */
 export function auditLog(db: Database.Database, opts: { limit?: number; before?: number } = {}): AuditRecord[] {
   ensureTable(db);

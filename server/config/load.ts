@@ -8,6 +8,8 @@ import { checkAlertsConfig } from '../alerts/rules.js';
 import { notifyConfigErrors } from '../alerts/delivery.js';
 import { discoveryConfigErrors } from '../discovery/config.js';
 import { reportsConfigErrors } from '../reports/config.js';
+import { WIDTHS } from '../store/rollups.js';
+import { parseDuration } from './duration.js';
 
 /** One problem in a config file: where (`devices[2].snmp`) and why, in words a tech can act on. */
 export interface ConfigIssue {
@@ -128,6 +130,12 @@ function simplify(errors: ErrorObject[]): ConfigIssue[] {
   return out;
 }
 
+/**
+ * Raw points are what a crash's open roll-up buckets are rebuilt from (server/store/rollups.ts), so raw must
+ * outlive the widest bucket; shorter, the rebuild would find the start of the hour already pruned.
+ */
+const RAW_RETENTION_MIN_MS = Math.max(...WIDTHS);
+
 /** Checks a schema cannot express: references between sections and uniqueness. */
 function crossCheck(cfg: OutpostConfig): ConfigIssue[] {
   const issues: ConfigIssue[] = [];
@@ -176,6 +184,13 @@ function crossCheck(cfg: OutpostConfig): ConfigIssue[] {
         issues.push(colon > 0 ? { path: e.slice(0, colon), message: e.slice(colon + 2) } : { path: 'alerts', message: e });
       }
     }
+  }
+  const raw = cfg.storage?.embedded?.retention?.raw;
+  if (raw !== undefined && parseDuration(raw) < RAW_RETENTION_MIN_MS) {
+    issues.push({
+      path: 'storage.embedded.retention.raw',
+      message: `must be at least ${RAW_RETENTION_MIN_MS / 3_600_000}h: after a crash the open roll-up buckets (the longest spans an hour) are rebuilt from raw points`,
+    });
   }
   if (cfg.discovery) issues.push(...discoveryConfigErrors(cfg.discovery, Object.keys(cfg.credentials ?? {})));
   if (cfg.reports) issues.push(...reportsConfigErrors(cfg.reports, cfg.devices.map((d) => d.name)));

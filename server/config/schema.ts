@@ -47,7 +47,7 @@ export const ServerConfig = Type.Object(
 
 export const RetentionConfig = Type.Object(
   {
-    raw: Duration('How long raw points are kept.', '7d'),
+    raw: Duration('How long raw points are kept; at least 1h, since open roll-up buckets are rebuilt from them after a crash.', '7d'),
     five_min: Duration('How long 5-minute roll-ups are kept.', '90d'),
     hourly: Duration('How long hourly roll-ups are kept.', '730d'),
   },

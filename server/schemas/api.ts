@@ -96,6 +96,11 @@ export const HealthReply = Type.Object({
   site: Type.String(),
   uptime_s: Type.Number(),
   devices: Type.Object({ total: Type.Integer(), up: Type.Integer(), down: Type.Integer(), stale: Type.Integer(), unknown: Type.Integer() }),
+  /**
+   * Devices whose last SNMP poll got no answer, now polled in the unreachable lane (no retries, fewer slots). Not a
+   * share of `devices` (a device can be `up` by ping and still here): it tells how much of the box waits on timeouts.
+   */
+  devices_unreachable: Type.Integer({ minimum: 0 }),
   config: Type.Object({ path: Type.Union([Type.String(), Type.Null()]), lastReloadOk: Type.Boolean(), lastReloadAt: Type.Number(), lastReloadError: Type.Optional(Type.String()) }),
   setupRequired: Type.Boolean(),
   sinks: Type.Array(Type.Record(Type.String(), Type.Unknown())),

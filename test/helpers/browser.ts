@@ -1,7 +1,7 @@
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { PACKAGE_ROOT } from '../../server/version.js';
 import type { Tap } from './app.js';
 
@@ -48,15 +48,40 @@ export async function screenshot(page: Page, name: string): Promise<string> {
 /** A running `outpost serve` child process, with its combined log for error messages. */
 export interface OutpostServer {
   readonly log: () => string;
+  /** SIGHUP: the server re-reads its config file (a test rewrites the file first). */
+  reload(): void;
   stop(): Promise<void>;
+}
+
+/** Throws, naming the port, when something already listens there: its answers would pass for ours. */
+async function assertPortFree(host: string, port: number): Promise<void> {
+  const { createServer } = await import('node:net');
+  const probe = createServer();
+  await new Promise<void>((resolve, reject) => {
+    probe.once('error', (err: NodeJS.ErrnoException) =>
+      reject(
+        new Error(
+          err.code === 'EADDRINUSE'
+            ? `port ${port} on ${host} is already in use (a server left over from an interrupted run?): stop it before running this test`
+            : `cannot check port ${port} on ${host}: ${err.message}`,
+        ),
+      ),
+    );
+    probe.listen(port, host, () => probe.close(() => resolve()));
+  });
 }
 
 /**
  * Start the real server (`node dist/server/cli.js serve`) and wait until /api/health answers. Stopped on
- * teardown if the test did not stop it itself.
+ * teardown if the test did not stop it itself. A health reply alone does not prove it is ours (a stale server
+ * from an interrupted run answers the same), so the port must be free before the spawn and the reply must name
+ * the config file this test wrote.
  */
 export async function startOutpost(t: Tap, cli: string, cfgPath: string, env: NodeJS.ProcessEnv, base: string): Promise<OutpostServer> {
   const { spawn } = await import('node:child_process');
+  const url = new URL(base);
+  const port = Number(url.port || (url.protocol === 'https:' ? 443 : 80));
+  await assertPortFree(url.hostname, port);
   let log = '';
   const child = spawn(process.execPath, ['--openssl-legacy-provider', cli, 'serve', '--config', cfgPath], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   child.stdout.on('data', (b: Buffer) => (log += b.toString()));
@@ -70,12 +95,17 @@ export async function startOutpost(t: Tap, cli: string, cfgPath: string, env: No
   };
   t.teardown(stop);
   for (let i = 0; i < 150; i++) {
-    if (child.exitCode !== null) throw new Error(`server exited ${child.exitCode}:\n${log}`);
-    const ok = await fetch(`${base}/api/health`).then(
-      (r) => r.ok,
-      () => false,
+    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`server on port ${port} exited (${child.exitCode ?? child.signalCode}):\n${log}`);
+    const reply = await fetch(`${base}/api/health`).then(
+      async (r) => (r.ok ? ((await r.json()) as { config?: { path?: string | null } }) : null),
+      () => null,
     );
-    if (ok) return { log: () => log, stop };
+    if (reply) {
+      const path = reply.config?.path;
+      if (path && resolve(path) === resolve(cfgPath)) return { log: () => log, reload: () => void child.kill('SIGHUP'), stop };
+      await stop();
+      throw new Error(`port ${port} answers for another server (config ${path ?? 'unknown'}, expected ${cfgPath}): a stale server took the port:\n${log}`);
+    }
     await new Promise((r) => setTimeout(r, 200));
   }
   await stop();

@@ -4,7 +4,7 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ensureSnmpsim, CLI } from '../helpers/snmpsim.js';
 import { tempDir } from '../helpers/app.js';
-import { launchBrowser, screenshot, startOutpost } from '../helpers/browser.js';
+import { ARTIFACTS, launchBrowser, screenshot, startOutpost } from '../helpers/browser.js';
 import { PACKAGE_ROOT } from '../../server/version.js';
 
 /**
@@ -34,7 +34,12 @@ writeFileSync(
   }),
 );
 const env = { ...process.env, OUTPOST_DATA_DIR: join(dir, 'data') };
-execFileSync(process.execPath, [CLI, 'user', 'add', 'admin1', '--role', 'admin', '--password-stdin', '--config', cfgPath], { env, input: `${PASSWORD}\n` });
+for (const [user, role] of [
+  ['admin1', 'admin'],
+  ['tech1', 'tech'],
+] as const) {
+  execFileSync(process.execPath, [CLI, 'user', 'add', user, '--role', role, '--password-stdin', '--config', cfgPath], { env, input: `${PASSWORD}\n` });
+}
 
 const server = await startOutpost(t, CLI, cfgPath, env, BASE);
 const { page } = await launchBrowser(t);
@@ -51,8 +56,14 @@ t.test('log in as admin and open the UPS rules', async (t) => {
   await page.fill('input[name=password]', PASSWORD);
   await page.click('button[type=submit]');
   await page.waitForURL(`${BASE}/`);
+  // The UPS rules apply once the first poll has classified the device; the device page loads its rules once,
+  // so open it only then (on a busy machine the first poll can land after the page has loaded).
+  for (let i = 0; i < 100; i++) {
+    const cls = await page.evaluate(() => fetch('/api/devices/ups1').then((r) => r.json() as Promise<{ class?: string }>).then((d) => d.class));
+    if (cls === 'ups') break;
+    await new Promise((r) => setTimeout(r, 300));
+  }
   await page.goto(`${BASE}/devices/ups1`);
-  // The UPS rules apply once the first poll has classified the device.
   await page.locator('.identity').filter({ hasText: /Smart-UPS|APC/i }).waitFor();
   await page.click('summary >> text=Alert rules');
   await row().waitFor();
@@ -69,6 +80,14 @@ t.test('a bad value gets the server reason next to its field, and nothing change
   await page.locator('#err-for').waitFor();
   t.match(await page.locator('#err-for').innerText(), /for must match/);
   t.equal(await form.getByLabel('For at least').getAttribute('aria-invalid'), 'true');
+  // A warning below the 20 % critical level would fire after it: the reason shows next to both levels.
+  await form.getByLabel('For at least').fill('1m');
+  await form.getByLabel('Warning when <').fill('10');
+  await form.getByRole('button', { name: 'Save' }).click();
+  await page.locator('#err-warn').waitFor();
+  t.match(await page.locator('#err-warn').innerText(), /warning must be above critical: UpsChargeLow fires below its levels \(low is bad\)/);
+  t.match(await page.locator('#err-critical').innerText(), /critical must be below warning/);
+  t.equal(await page.locator('#err-for').count(), 0, 'the duration is fine now');
   // Escape closes the form and gives the focus back to its Edit button.
   await page.keyboard.press('Escape');
   await form.waitFor({ state: 'detached' });
@@ -89,9 +108,24 @@ t.test('a threshold the battery breaches makes the engine raise the alert', asyn
   t.match(await alertItem().innerText(), /ups1[\s\S]*since/);
   await screenshot(page, 'rules-edit');
 
-  // The same form at phone width: it stays within the screen.
+  // At phone width each rule is a card: its name and its Edit button are on screen together, no sideways scroll.
   await page.setViewportSize({ width: 375, height: 812 });
-  await row().getByRole('button', { name: 'Edit UpsChargeLow' }).click();
+  const edit = row().getByRole('button', { name: 'Edit UpsChargeLow' });
+  await edit.scrollIntoViewIfNeeded();
+  const inView = async (what: string, l: ReturnType<typeof row>) => {
+    const b = await l.boundingBox();
+    t.ok(b && b.x >= 0 && b.x + b.width <= 375 && b.y >= 0 && b.y + b.height <= 812, `${what} is inside the 375 px viewport (${JSON.stringify(b)})`);
+  };
+  await inView('the rule name', row().locator('strong'));
+  await inView('its Edit button', edit);
+  const overflow = await page.evaluate(() => [...document.querySelectorAll('table.rules')].map((el) => el.parentElement!.scrollWidth - el.parentElement!.clientWidth));
+  t.same(overflow, [0], 'the rules table does not scroll sideways');
+  t.ok(await row().locator('[data-level=critical]').isVisible(), 'the card shows the critical level');
+  // The screen as the phone shows it (a full-page shot of the long device page would be too tall to read).
+  await page.screenshot({ path: join(ARTIFACTS, 'rules-375.png') });
+
+  // The same form at phone width: it stays within the screen.
+  await edit.click();
   const box = await form.boundingBox();
   t.ok(box && box.x >= 0 && box.x + box.width <= 375, `the form fits a 375 px screen (${JSON.stringify(box)})`);
   t.ok((await page.evaluate(() => document.documentElement.scrollWidth)) <= 375, 'no horizontal scrolling of the page');
@@ -138,6 +172,79 @@ t.test('Reset removes the dashboard override and the alert resolves', async (t) 
   t.match(await row().locator('[data-level=warn]').innerText(), /50/);
   await alertItem().waitFor({ state: 'detached', timeout: 30_000 });
   t.pass('the alert resolved');
+});
+
+/** The order in which API requests went out and their responses came back, while `fn` runs. */
+async function apiTraffic(fn: () => Promise<void>): Promise<string[]> {
+  const seen: string[] = [];
+  const path = (u: string) => new URL(u).pathname;
+  const onReq = (r: { url(): string }) => path(r.url()).startsWith('/api/') && seen.push(`> ${path(r.url())}`);
+  const onRes = (r: { url(): string; status(): number }) => path(r.url()).startsWith('/api/') && seen.push(`< ${path(r.url())} ${r.status()}`);
+  // From a blank page, so that nothing the previous page still had in flight is counted.
+  await page.goto('about:blank');
+  page.on('request', onReq);
+  page.on('response', onRes);
+  try {
+    await fn();
+  } finally {
+    page.off('request', onReq);
+    page.off('response', onRes);
+  }
+  return seen;
+}
+
+t.test('a returning user: the device list is requested before /api/auth/me has answered', async (t) => {
+  const seen = await apiTraffic(async () => {
+    await page.goto(`${BASE}/`);
+    await page.waitForResponse((r) => new URL(r.url()).pathname === '/api/devices');
+    await page.getByRole('navigation', { name: 'Main' }).waitFor();
+    await page.waitForTimeout(500);
+  });
+  const devicesAsked = seen.indexOf('> /api/devices');
+  const meAnswered = seen.indexOf('< /api/auth/me 200');
+  t.ok(devicesAsked >= 0 && meAnswered >= 0 && devicesAsked < meAnswered, `both start together: ${seen.join(', ')}`);
+  t.ok(seen.includes('< /api/devices 200'), 'and answered');
+  t.equal(await page.locator('.error').count(), 0, 'no error shown');
+});
+
+t.test('a session that ended: one 401 each, then the login page; next visit asks for no data at all', async (t) => {
+  await page.context().clearCookies();
+  const stale = await apiTraffic(async () => {
+    await page.goto(`${BASE}/`);
+    await page.locator('input[name=username]').waitFor();
+  });
+  t.equal(page.url(), `${BASE}/login`);
+  t.equal(await page.locator('.error').count(), 0, 'no error flashes on the login page');
+  t.ok(stale.filter((e) => e === '> /api/devices').length <= 1, `at most the one early device request: ${stale.join(', ')}`);
+
+  const fresh = await apiTraffic(async () => {
+    await page.goto(`${BASE}/`);
+    await page.locator('input[name=username]').waitFor();
+    await page.waitForTimeout(300);
+  });
+  t.same(
+    fresh.filter((e) => e.startsWith('>')),
+    ['> /api/health', '> /api/auth/me'],
+    'logged out: only health and who-am-I, as before',
+  );
+  t.equal(await page.locator('.error').count(), 0);
+});
+
+t.test('a tech sees the rules of a device read-only: no Edit buttons, no form', async (t) => {
+  await page.fill('input[name=username]', 'tech1');
+  await page.fill('input[name=password]', PASSWORD);
+  await page.click('button[type=submit]');
+  await page.waitForURL(`${BASE}/`);
+  await page.goto(`${BASE}/devices/ups1`);
+  await page.click('summary >> text=Alert rules');
+  await row().waitFor();
+  t.match(await row().locator('[data-level=warn]').innerText(), /50/, 'the levels are shown');
+  t.ok((await page.locator('tr[data-rule]').count()) > 5, 'every rule is listed');
+  t.equal(await page.locator('table.rules button').count(), 0, 'no Edit (or any) button in the rules table');
+  t.equal(await page.getByRole('button', { name: /^Edit / }).count(), 0);
+  t.equal(await page.locator('table.rules th.actions').count(), 0, 'no actions column');
+  t.equal(await page.locator('form.edit-form').count(), 0);
+  t.ok(await page.getByRole('button', { name: 'Maintenance 1 h' }).isVisible(), 'while a tech may still set maintenance');
 });
 
 t.test('no script errors in the page', async (t) => {

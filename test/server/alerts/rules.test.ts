@@ -108,6 +108,10 @@ t.test('config problems are reported with their path', async (t) => {
     [{ rules: [{ rule: 'UpsOnBattery', critical: { value: 30 } }] }, ['alerts.rules[0].critical.value']],
     [{ rules: [{ rule: 'StorageNearlyFull', warn: { value: 90, clear: 'x' } }] }, ['alerts.rules[0].warn.clear']],
     [{ rules: [{ rule: 'DeviceStale', warn: { value: 3 } }] }, ['alerts.rules[0].warn']],
+    // Warning after critical as the reading worsens: both fields named (high is bad, then low is bad).
+    [{ rules: [{ rule: 'StorageNearlyFull', warn: { value: 95 }, critical: { value: 90 } }] }, ['alerts.rules[0].warn', 'alerts.rules[0].critical']],
+    [{ rules: [{ rule: 'UpsChargeLow', warn: { value: 20 }, critical: { value: 30 } }] }, ['alerts.rules[0].warn', 'alerts.rules[0].critical']],
+    [{ rules: [{ rule: 'UpsChargeLow', warn: { value: 50 }, critical: { value: 30 } }] }, []],
     [{ maintenance: [{ start: '2026-01-05T10:00:00Z', end: '2026-01-05T09:00:00Z' }] }, ['alerts.maintenance[0].end']],
     [{ maintenance: [{ days: ['sun'], start: '02:00', duration: '3h', timezone: 'Mars/Olympus' }] }, ['alerts.maintenance[0].timezone']],
     [{ rules: [{ rule: 'DeviceStale', disabled: true }], maintenance: [{ class: 'ups', days: ['sat', 'sun'], start: '22:00', duration: '4h' }] }, []],

@@ -2,6 +2,8 @@ import t from 'tap';
 import type { FastifyInstance } from 'fastify';
 import { build, login } from '../../helpers/app.js';
 import { auditLog } from '../../../server/auth/audit.js';
+import { DEFAULT_RULES } from '../../../server/alerts/default-rules.js';
+import { levelOrderProblems } from '../../../server/alerts/rules.js';
 
 const site = {
   site: { id: 'rules-api' },
@@ -88,6 +90,54 @@ t.test('bad overrides are 400 with the reason, and nothing is stored', async (t)
   }
   t.equal((await req(app, cookies.admin, 'GET', '/api/rules/overrides')).json().length, 1, 'only the config override');
   t.equal(auditLog(app.outpost.store.db).filter((e) => e.action.startsWith('rule.')).length, 0, 'nothing audited');
+});
+
+t.test('a warning that would fire after critical is 400, naming both fields and why; the rule direction decides', async (t) => {
+  const { app, cookies } = await setup(t);
+  const bothFields = (field: 'warn' | 'critical', other: string) => new RegExp(`${field}: [a-z]+ must be \\w+ ${other}: `);
+  const cases: Array<[string, object, RegExp]> = [
+    // UpsChargeLow fires below its levels (low is bad): the warning level must be the higher one.
+    ['low is bad, warning below critical', { rule: 'UpsChargeLow', device: 'ups1', warn: { value: 20 }, critical: { value: 30 } }, /^warn: warning must be above critical: UpsChargeLow fires below its levels \(low is bad\), so a warning at 20 would only fire after critical at 30; critical: critical must be below warning: /],
+    ['low is bad, equal levels', { rule: 'UpsChargeLow', device: 'ups1', warn: { value: 25 }, critical: { value: 25 } }, /warn: warning must be above critical/],
+    // PingLoss fires above its levels (high is bad): the warning level must be the lower one.
+    ['high is bad, warning above critical', { rule: 'PingLoss', warn: { value: 60 }, critical: { value: 50 } }, /^warn: warning must be below critical: PingLoss fires above its levels \(high is bad\), so a warning at 60 would only fire after critical at 50; critical: critical must be above warning: /],
+    ['high is bad, equal levels', { rule: 'PingLoss', class: 'ups', warn: { value: 50 }, critical: { value: 50 } }, /critical: critical must be above warning/],
+    // Only one level in the body: the other is the one the rule would keep.
+    ['warning below the default critical (20 %)', { rule: 'UpsChargeLow', device: 'ups1', warn: { value: 15 } }, /warn: warning must be above critical: .*a warning at 15 would only fire after critical at 20/],
+    ['critical above the default warning, site-wide', { rule: 'UpsChargeLow', critical: { value: 55 } }, /critical: critical must be below warning: .*a warning at 50 would only fire after critical at 55/],
+    ['critical below the config warning (50 ms for servers)', { rule: 'PingLatency', class: 'server', critical: { value: 40 } }, /warn: warning must be below critical: PingLatency .*a warning at 50 would only fire after critical at 40/],
+  ];
+  for (const [name, body, message] of cases) {
+    const res = await req(app, cookies.admin, 'PUT', '/api/rules/overrides', body);
+    t.equal(res.statusCode, 400, name);
+    t.match(res.json().message, message, name);
+    t.match(res.json().message, bothFields('warn', 'critical'), `${name}: names warn`);
+    t.match(res.json().message, bothFields('critical', 'warning'), `${name}: names critical`);
+  }
+  t.equal((await req(app, cookies.admin, 'GET', '/api/rules/overrides')).json().length, 1, 'nothing stored');
+
+  // In order, the same rules are accepted, including a level that only makes sense with the other one moved.
+  const fine: object[] = [
+    { rule: 'UpsChargeLow', device: 'ups1', warn: { value: 30 }, critical: { value: 25 } },
+    { rule: 'UpsChargeLow', critical: { value: 10 } },
+    { rule: 'UpsChargeLow', class: 'ups', warn: { value: 15 }, critical: { value: 10 } },
+    { rule: 'PingLatency', class: 'server', critical: { value: 60 } },
+    { rule: 'PingLoss', warn: false, critical: { value: 5 } },
+  ];
+  for (const body of fine) {
+    const res = await req(app, cookies.admin, 'PUT', '/api/rules/overrides', body);
+    t.equal(res.statusCode, 200, `${JSON.stringify(body)}: ${res.body}`);
+  }
+  // The device's own override replaces the earlier one at its scope: checked against the class's 15/10 now.
+  const replaced = await req(app, cookies.admin, 'PUT', '/api/rules/overrides', { rule: 'UpsChargeLow', device: 'ups1', critical: { value: 12 } });
+  t.equal(replaced.statusCode, 200, replaced.body);
+  t.match(await upsCharge(app, cookies.viewer), { warn: { value: 15, origin: 'class' }, critical: { value: 12, origin: 'device' } });
+});
+
+t.test('every threshold rule of the default pack has its warning before critical', async (t) => {
+  for (const rule of DEFAULT_RULES) {
+    if ('warn' in rule && 'critical' in rule) t.same(levelOrderProblems(rule, rule.warn?.value, rule.critical?.value), [], rule.name);
+  }
 });
 
 t.test('maintenance: a tech adds and removes a device window; config windows are listed read-only', async (t) => {

@@ -51,6 +51,7 @@ const cases: Array<{ file: string; path: string; message: RegExp }> = [
   { file: 'invalid-yaml-syntax.yaml', path: '(line 2)', message: /Flow map/ },
   { file: 'invalid-port.yaml', path: 'devices[0].port', message: /must be <= 65535/ },
   { file: 'invalid-missing-site.yaml', path: '(top level)', message: /^missing required key "site"$/ },
+  { file: 'invalid-raw-retention.yaml', path: 'storage.embedded.retention.raw', message: /^must be at least 1h: after a crash the open roll-up buckets/ },
 ];
 
 for (const c of cases) {
@@ -62,6 +63,16 @@ for (const c of cases) {
     t.ok(hit, `expected ${c.path}: ${c.message} in ${JSON.stringify(res.issues)}`);
   });
 }
+
+t.test('raw retention must cover the longest open roll-up bucket (1 h), in any duration form', async (t) => {
+  const withRaw = (raw: string | number) => validateConfig({ site: { id: 'x' }, storage: { embedded: { retention: { raw } } }, devices: [] }, {});
+  for (const raw of ['59m', '3599s', 3599, '0s']) {
+    const res = withRaw(raw);
+    t.same(res.ok ? [] : res.issues.map((i) => i.path), ['storage.embedded.retention.raw'], `${raw} rejected`);
+  }
+  for (const raw of ['1h', '60m', 3600, '7d']) t.equal(withRaw(raw).ok, true, `${raw} accepted`);
+  t.equal(validateConfig({ site: { id: 'x' }, devices: [] }, {}).ok, true, 'the default (7d) is accepted');
+});
 
 t.test('a missing file is an error naming the file, not a crash', async (t) => {
   const res = loadConfigFile(join(dir, 'nope.yaml'));

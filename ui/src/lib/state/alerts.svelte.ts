@@ -17,6 +17,7 @@ class Alerts {
   history = $state<AlertEvent[]>([]);
   loaded = $state(false);
   error = $state<string | null>(null);
+  private inflight: Promise<void> | null = null;
 
   /** Critical first, then unacknowledged, then oldest first: the one that has waited longest is on top. */
   sorted = $derived(
@@ -40,7 +41,30 @@ class Alerts {
     events.onReconnect(() => void this.load());
   }
 
-  async load(withHistory = false): Promise<void> {
+  /**
+   * Fetch the active alerts (and the history when asked). A plain load while one is in flight shares it: App (for
+   * the navigation count) and the page it shows both ask at start-up.
+   */
+  load(withHistory = false): Promise<void> {
+    if (withHistory) return this.fetch(true);
+    this.inflight ??= this.fetch(false).finally(() => (this.inflight = null));
+    return this.inflight;
+  }
+
+  /** For App's header count: fetch only if nothing is loaded yet, as `alertChanged` keeps them current. */
+  ensure(): Promise<void> {
+    return this.loaded ? Promise.resolve() : this.load();
+  }
+
+  /** Forget what the previous session saw. */
+  reset(): void {
+    this.active = [];
+    this.history = [];
+    this.loaded = false;
+    this.error = null;
+  }
+
+  private async fetch(withHistory: boolean): Promise<void> {
     try {
       const [active, history] = await Promise.all([api.alerts(), withHistory ? api.alertHistory({ limit: 200 }) : Promise.resolve(null)]);
       this.active = active;

@@ -39,6 +39,12 @@ export class DeviceView {
   charts = $derived.by(() => chartsFor(this.detail, this.port ?? busiestPort(this.ports)));
 
   private off: Array<() => void> = [];
+  /** The class the shown rules were fetched for, and a counter that lets only the newest rules reply land. */
+  private rulesClass: string | null = null;
+  private rulesSeq = 0;
+  /** The class named by the last probe result while the detail still shows another, and how often we re-asked. */
+  private classSeen: string | null = null;
+  private classRetries = 0;
   private pending: ReturnType<typeof setTimeout> | undefined;
 
   constructor(readonly name: string) {}
@@ -47,7 +53,11 @@ export class DeviceView {
     void this.load();
     this.off.push(
       events.on('probeResult', (e) => {
-        if (e.device === this.name) this.refreshSoon();
+        if (e.device !== this.name) return;
+        // The event carries the class the poll found; the detail (and so the rules) must catch up with it.
+        this.classSeen = e.class;
+        this.classRetries = 0;
+        this.refreshSoon();
       }),
       events.on('deviceState', (e) => {
         if (e.device === this.name && this.detail) this.detail.state = e.state;
@@ -61,16 +71,29 @@ export class DeviceView {
     };
   }
 
+  /** Everything afresh (on open, and after an override is saved): detail, then its rules and the charts. */
   async load(): Promise<void> {
     try {
-      const [detail, rules] = await Promise.all([api.device(this.name), api.rules(this.name).catch(() => null)]);
+      const detail = await api.device(this.name);
       this.detail = detail;
-      this.rules = rules;
       this.error = null;
-      await this.loadSeries();
+      await Promise.all([this.loadRules(detail.class), this.loadSeries()]);
     } catch (e) {
       this.error = e instanceof Error ? e.message : String(e);
     }
+  }
+
+  /**
+   * The effective rules depend on the device's class, which the first poll sets: a page opened before it
+   * would show the unclassified device's rules (no UPS rules on a UPS) until a reload. So they are fetched
+   * after the detail that names the class, and again whenever a refreshed detail names another one.
+   */
+  private async loadRules(cls: string): Promise<void> {
+    const seq = ++this.rulesSeq;
+    this.rulesClass = cls;
+    const rules = await api.rules(this.name).catch(() => null);
+    // A slower, older reply must not replace the rules of the class that arrived meanwhile.
+    if (seq === this.rulesSeq) this.rules = rules;
   }
 
   setRange(r: RangeKey): void {
@@ -96,17 +119,27 @@ export class DeviceView {
   }
 
   /** Several probes finish within the same second; one reload covers them all. */
-  private refreshSoon(): void {
+  private refreshSoon(delayMs = 500): void {
     clearTimeout(this.pending);
     this.pending = setTimeout(async () => {
       try {
-        this.detail = await api.device(this.name);
+        const detail = await api.device(this.name);
+        this.detail = detail;
+        if (detail.class !== this.rulesClass) void this.loadRules(detail.class);
+        // The server stores a poll's outcome in batches (storage.embedded.flush_every, 5 s by default), so the
+        // detail can trail the event. With a long interval no next poll would fix that: retry until the class
+        // the event named shows up, backing off, a few times at most.
+        if (this.classSeen !== null && detail.class !== this.classSeen && this.classRetries < 5) {
+          this.refreshSoon(1000 * 2 ** this.classRetries++);
+          return;
+        }
+        this.classSeen = null;
         // Only the raw range shows a new poll; roll-ups change every 5 min at most.
         if (this.range === '1h' || this.range === '6h') await this.loadSeries();
       } catch (e) {
         this.error = e instanceof Error ? e.message : String(e);
       }
-    }, 500);
+    }, delayMs);
   }
 }
 

@@ -11,7 +11,9 @@ class Devices {
   loaded = $state(false);
   error = $state<string | null>(null);
   private index = new Map<string, number>();
-  private reloading = false;
+  private inflight: Promise<void> | null = null;
+  /** A request started before the page asked (at start-up, next to /api/auth/me); the first load() takes it. */
+  private early: Promise<DeviceSummary[]> | null = null;
 
   constructor() {
     events.on('deviceState', (e) => {
@@ -23,6 +25,8 @@ class Devices {
       const d = this.get(e.device);
       if (!d) return void this.load();
       d.lastPoll = e.time;
+      // The first poll classifies a device: the overview's class tiles and the class filter follow without a refetch.
+      if (e.class !== d.class) d.class = e.class;
       if (e.ok) {
         d.lastOk = e.time;
         d.lastError = null;
@@ -36,11 +40,43 @@ class Devices {
     return i === undefined ? undefined : this.list[i];
   }
 
-  async load(): Promise<void> {
-    if (this.reloading) return;
-    this.reloading = true;
+  /**
+   * Start fetching the list now for a page that will load() it once the session is known. A 401 here (the
+   * session ended meanwhile) goes through api.ts's handler to the login page, as any other 401 does.
+   */
+  prefetch(): void {
+    if (this.early) return;
+    const early = api.devices();
+    this.early = early;
+    // A failed one is dropped, so a load() after logging in fetches afresh; handled here so that an early
+    // request nobody takes (the session was gone) never surfaces as an unhandled rejection.
+    early.catch(() => {
+      if (this.early === early) this.early = null;
+    });
+  }
+
+  /**
+   * Fetch the list. Calls while a fetch is in flight share it, so the page, an SSE event about a device not yet
+   * listed and a reconnect never send two requests for one list.
+   */
+  load(): Promise<void> {
+    this.inflight ??= this.fetch().finally(() => (this.inflight = null));
+    return this.inflight;
+  }
+
+  /** Forget the list when the session ends, so the next user's pages fetch their own. */
+  reset(): void {
+    this.list = [];
+    this.index = new Map();
+    this.loaded = false;
+    this.error = null;
+  }
+
+  private async fetch(): Promise<void> {
+    const early = this.early;
+    this.early = null;
     try {
-      const list = await api.devices();
+      const list = await (early ?? api.devices());
       list.sort((a, b) => a.name.localeCompare(b.name));
       this.list = list;
       this.index = new Map(list.map((d, i) => [d.name, i]));
@@ -48,8 +84,6 @@ class Devices {
       this.error = null;
     } catch (e) {
       this.error = e instanceof Error ? e.message : String(e);
-    } finally {
-      this.reloading = false;
     }
   }
 

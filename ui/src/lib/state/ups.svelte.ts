@@ -20,8 +20,8 @@ class UpsPanel {
   list = $state<UpsStatus[]>([]);
   private timers = new Map<string, ReturnType<typeof setTimeout>>();
 
+  /** Follows the UPSs' polls while the overview is open; the overview calls load() once the device list is in. */
   watch(): () => void {
-    void this.load();
     const off = events.on('probeResult', (e) => {
       if (e.class !== 'ups' || this.timers.has(e.device)) return;
       this.timers.set(
