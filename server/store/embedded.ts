@@ -341,26 +341,13 @@ export class EmbeddedStore {
   }
 
   devices(): DeviceRow[] {
-    const rows = (this.stmts.devices.all() as Array<Record<string, unknown>>).map(toDeviceRow);
-    if (!this.pendingStates.length) return rows;
-    const byName = new Map(rows.map((r) => [r.name, r]));
-    for (const { name, patch } of this.pendingStates) {
-      const row = byName.get(name);
-      if (row) applyPatch(row, patch);
-    }
-    return rows;
+    return (this.stmts.devices.all() as Array<Record<string, unknown>>).map(toDeviceRow);
   }
 
-  /**
-   * A device's row with the state changes queued since the last flush applied, as `flush()` will write them: a
-   * page asking right after a poll (its class, identity, last error) must not see the poll before.
-   */
+  /** As of the last flush, like `latest()`: a device's state and its values become visible together. */
   device(name: string): DeviceRow | undefined {
     const r = this.stmts.device.get(name) as Record<string, unknown> | undefined;
-    if (!r) return undefined;
-    const row = toDeviceRow(r);
-    for (const p of this.pendingStates) if (p.name === name) applyPatch(row, p.patch);
-    return row;
+    return r ? toDeviceRow(r) : undefined;
   }
 
   latest(device: string): LatestRow[] {
@@ -449,12 +436,6 @@ export class EmbeddedStore {
     this.settleRollups();
     this.db.close();
   }
-}
-
-/** A queued state change on a row read from the database, with applyState's rule for first_seen. */
-function applyPatch(row: DeviceRow, patch: Partial<Omit<DeviceRow, 'name'>>): void {
-  for (const [k, v] of Object.entries(patch)) if (v !== undefined) (row as unknown as Record<string, unknown>)[k] = v;
-  if (patch.lastOk && row.firstSeen === null) row.firstSeen = patch.lastOk;
 }
 
 /** A point series (device, measurement, tag set) as this process knows it. */

@@ -76,20 +76,6 @@ t.test('device state and identity survive a reopen', async (t) => {
   t.equal(d.firstSeen, 1000);
 });
 
-t.test('a device read before the next flush shows the state queued for it', async (t) => {
-  const s = new EmbeddedStore(tempDir(t), retention);
-  t.teardown(() => s.close());
-  s.syncDevices([{ name: 'ups1', host: '10.0.0.5' }, { name: 'sw1', host: '10.0.0.6' }]);
-  s.flush();
-  s.setDeviceState('ups1', { class: 'ups', identity: { class: 'ups', vendor: 'APC' }, state: 'up', lastOk: 2000, lastPoll: 2000, lastError: null });
-  s.setDeviceState('sw1', { state: 'down', lastPoll: 2000, lastError: 'timeout' });
-  const d = s.device('ups1')!;
-  t.same([d.class, d.identity.vendor, d.state, d.firstSeen, d.lastOk], ['ups', 'APC', 'up', 2000, 2000], 'the poll just queued, not the row before it');
-  t.same(s.devices().map((r) => [r.name, r.state, r.lastError]), [['sw1', 'down', 'timeout'], ['ups1', 'up', null]].sort(), 'the list too');
-  s.flush();
-  t.same(s.device('ups1'), d, 'flushed: the same row from the database');
-});
-
 t.test('raw points are one packed row per point per poll; a field added later or missing reads back right', async (t) => {
   const s = new EmbeddedStore(tempDir(t), retention);
   t.teardown(() => s.close());
