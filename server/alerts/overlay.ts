@@ -72,7 +72,6 @@ export function checkOverride(o: RuleOverride, rules: readonly Rule[] = DEFAULT_
   if (o.device !== undefined && o.class !== undefined) problems.push({ path: 'class', message: 'give a device or a class, not both' });
   const keys = ['disabled', 'warn', 'critical', 'for', 'polls'] as const;
   if (!keys.some((k) => o[k] !== undefined)) problems.push({ path: '', message: `an override needs at least one of ${keys.join(', ')}` });
-  const rule = rules.find((r) => r.name === o.rule);
   return problems;
 }
 

@@ -5,7 +5,7 @@ import { resolveDevices } from '../config/resolve.js';
 import { step } from './engine.js';
 import { AlertsConfigError, resolveRules, rulesForDevice, type ResolvedRules } from './rules.js';
 import { AlertHistory } from './history.js';
-import { asOneOff, checkOverride, RuleOverlay, scopeOf, type StoredWindow } from './overlay.js';
+import { asOneOff, checkOverride, levelOrderAfter, RuleOverlay, scopeOf, type StoredWindow } from './overlay.js';
 import { resolveWindow, windowActive } from './maintenance.js';
 import type { DeviceSample, EngineInput, EngineState } from './types.js';
 import type { Alert, AlertEvent, EffectiveRule, MaintenanceEntry, NewMaintenance, RuleOverride, RuleOverrideEntry } from './schema.js';
@@ -98,9 +98,14 @@ export class AlertService {
     return [...config, ...dashboard];
   }
 
-  /** Throws AlertsConfigError (with body-relative paths) when the override is not one the config would accept. */
-  setOverride(o: RuleOverride, user: string): RuleOverrideEntry {
+  /**
+   * Throws AlertsConfigError (with body-relative paths) when the override is not one the config would accept, or
+   * when the rule it leaves (levels it omits are inherited) would warn after critical. `deviceClass`: the class of
+   * a device-scoped override's device, if known, to resolve what that device inherits.
+   */
+  setOverride(o: RuleOverride, user: string, deviceClass?: DeviceClass): RuleOverrideEntry {
     const problems = checkOverride(o);
+    if (!problems.length) problems.push(...levelOrderAfter(o, this.overrides(), deviceClass));
     if (problems.length) throw new AlertsConfigError(problems);
     const s = this.overlay.setOverride(o, user, this.now());
     this.changed();

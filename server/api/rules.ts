@@ -3,7 +3,6 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { DeviceClassSchema, MaintenanceEntrySchema, NewMaintenanceSchema, RuleOverrideEntrySchema, RuleOverrideSchema } from '../alerts/schema.js';
 import { AlertsConfigError } from '../alerts/rules.js';
-import { checkOverride, levelOrderAfter } from '../alerts/overlay.js';
 import type { DeviceClass } from '../../probes/types.js';
 import { ErrorReply } from '../schemas/api.js';
 import { auditRequest } from '../auth/audit.js';
@@ -49,14 +48,8 @@ export async function ruleRoutes(fastify: FastifyInstance): Promise<void> {
     async (req, reply) => {
       if (unknownDevice(req.body.device)) return badRequest(reply, `device: no device named ${req.body.device}`);
       try {
-        // A level the body leaves out is inherited (default, config, wider override), so the warning-before-
-        // critical order is checked on the rule as it would result, once the override itself is sound.
-        if (!checkOverride(req.body).length) {
-          const cls = req.body.device === undefined ? undefined : (app.outpost.store.device(req.body.device)?.class as DeviceClass | undefined);
-          const order = levelOrderAfter(req.body, app.outpost.alerts.overrides(), cls);
-          if (order.length) throw new AlertsConfigError(order);
-        }
-        const entry = app.outpost.alerts.setOverride(req.body, req.user!.username);
+        const cls = req.body.device === undefined ? undefined : (app.outpost.store.device(req.body.device)?.class as DeviceClass | undefined);
+        const entry = app.outpost.alerts.setOverride(req.body, req.user!.username, cls);
         const { rule, device: _d, class: _c, ...values } = req.body;
         auditRequest(req, app.outpost.store.db, { action: 'rule.override', target: `${rule} @ ${scopeText(req.body)}`, detail: JSON.stringify(values) }, 'rule override set from the dashboard', { rule, scope: scopeText(req.body) });
         return entry;

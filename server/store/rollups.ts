@@ -29,7 +29,7 @@ const META_KEY: Record<Width, string> = { [FIVE_MIN]: 'rollup_open_5m', [HOUR]: 
 /**
  * One series' aggregate for one 5-minute bucket: `v` holds sum, count, min, max of each field slot in turn
  * (`v[4 * slot] … v[4 * slot + 3]`), count 0 = no value yet. One array of doubles instead of four arrays and their
- * headers: ~37,000 open series at 1,000 devices.
+ * headers: ~18,000 open series at 1,000 devices.
  */
 export interface Bucket {
   t: number;

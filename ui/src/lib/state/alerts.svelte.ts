@@ -1,4 +1,5 @@
 import { api } from '../api.js';
+import { sharedFetch } from '../shared-fetch.js';
 import { events } from '../events.svelte.js';
 import type { Alert, AlertEvent } from '../types.js';
 
@@ -17,7 +18,7 @@ class Alerts {
   history = $state<AlertEvent[]>([]);
   loaded = $state(false);
   error = $state<string | null>(null);
-  private inflight: Promise<void> | null = null;
+  private readonly fetchShared = sharedFetch(() => this.fetch(false));
 
   /** Critical first, then unacknowledged, then oldest first: the one that has waited longest is on top. */
   sorted = $derived(
@@ -47,8 +48,7 @@ class Alerts {
    */
   load(withHistory = false): Promise<void> {
     if (withHistory) return this.fetch(true);
-    this.inflight ??= this.fetch(false).finally(() => (this.inflight = null));
-    return this.inflight;
+    return this.fetchShared();
   }
 
   /** For App's header count: fetch only if nothing is loaded yet, as `alertChanged` keeps them current. */

@@ -1,4 +1,5 @@
 import { api } from '../api.js';
+import { sharedFetch } from '../shared-fetch.js';
 import { events } from '../events.svelte.js';
 import type { DeviceState, DeviceSummary } from '../types.js';
 
@@ -11,7 +12,7 @@ class Devices {
   loaded = $state(false);
   error = $state<string | null>(null);
   private index = new Map<string, number>();
-  private inflight: Promise<void> | null = null;
+  private readonly fetchShared = sharedFetch(() => this.fetch());
   /** A request started before the page asked (at start-up, next to /api/auth/me); the first load() takes it. */
   private early: Promise<DeviceSummary[]> | null = null;
 
@@ -60,8 +61,7 @@ class Devices {
    * listed and a reconnect never send two requests for one list.
    */
   load(): Promise<void> {
-    this.inflight ??= this.fetch().finally(() => (this.inflight = null));
-    return this.inflight;
+    return this.fetchShared();
   }
 
   /** Forget the list when the session ends, so the next user's pages fetch their own. */

@@ -1,4 +1,5 @@
 import { api } from '../api.js';
+import { sharedFetch } from '../shared-fetch.js';
 import { events } from '../events.svelte.js';
 import type { HealthReply } from '../types.js';
 
@@ -11,7 +12,7 @@ class Health {
   pollLagS = $state<number | null>(null);
   error = $state<string | null>(null);
   private timer: ReturnType<typeof setInterval> | undefined;
-  private inflight: Promise<void> | null = null;
+  private readonly fetchShared = sharedFetch(() => this.fetch());
   /** When `data` was fetched (ms); 0 before the first reply. */
   private loadedAt = 0;
 
@@ -25,8 +26,7 @@ class Health {
 
   /** Fetch now; calls while a fetch is in flight share it. */
   load(): Promise<void> {
-    this.inflight ??= this.fetch().finally(() => (this.inflight = null));
-    return this.inflight;
+    return this.fetchShared();
   }
 
   /**
