@@ -8,7 +8,7 @@ import { Runtime, type RuntimeOptions } from './runtime.js';
 import { authHook, authRoutes } from './api/auth.js';
 import { deviceRoutes } from './api/devices.js';
 import { healthRoutes } from './api/health.js';
-import { eventRoutes } from './api/events.js';
+import { eventRoutes, snapshotSeqHook } from './api/events.js';
 import { alertRoutes, deliveryRoutes } from './api/alerts.js';
 import { ruleRoutes } from './api/rules.js';
 import { trapRoutes } from './api/traps.js';
@@ -98,6 +98,7 @@ async function app(fastify: FastifyInstance, opts: AppOptions): Promise<void> {
 
   // Called, not registered: a hook added inside an encapsulated plugin would only guard that plugin's routes.
   await authHook(fastify);
+  snapshotSeqHook(fastify);
   await fastify.register(authRoutes);
   await fastify.register(healthRoutes);
   await fastify.register(deviceRoutes);

@@ -7,7 +7,7 @@ import { parseDuration } from './config/duration.js';
 import { EmbeddedStore } from './store/embedded.js';
 import { Scheduler, type PollSample, type SchedulerOptions } from './scheduler.js';
 import { UserStore } from './auth/users.js';
-import type { EventMap, EventName } from './schemas/events.js';
+import type { EventMap, EventName, StreamHello } from './schemas/events.js';
 import type { ProbeLogger, Point } from '../probes/types.js';
 import { createSinks, sinkStatsPoint, type InfluxSink } from './store/influx/index.js';
 import { join } from 'node:path';
@@ -31,10 +31,29 @@ export interface RuntimeOptions {
   poll?: boolean;
 }
 
-/** Typed event bus feeding the SSE stream. */
+/**
+ * Typed event bus feeding the SSE stream. Events are numbered so that a REST reply (stamped with the number of
+ * the last event before it) and the stream can be put together without losing or repeating one.
+ */
 export class EventBus extends EventEmitter {
+  /** Differs between server runs, whose numbering both starts at 0. */
+  readonly boot = randomBytes(4).toString('hex');
+  private n = 0;
+  private readonly lastOf: Partial<Record<EventName, number>> = {};
+
   publish<K extends EventName>(name: K, data: EventMap[K]): void {
-    this.emit('event', name, data);
+    const seq = ++this.n;
+    this.lastOf[name] = seq;
+    this.emit('event', name, data, seq);
+  }
+
+  /** The number of the last event published. */
+  get seq(): number {
+    return this.n;
+  }
+
+  hello(): StreamHello {
+    return { boot: this.boot, seq: this.n, last: { ...this.lastOf } };
   }
 }
 

@@ -76,6 +76,18 @@ async function drawnPixels(p: Page, chart: string): Promise<number> {
   });
 }
 
+/** The UPS alert is on the page; if not, the failure says whether the server had raised it. */
+async function upsAlertShown(): Promise<void> {
+  await page
+    .locator('[data-rule="UpsChargeLow"]')
+    .first()
+    .waitFor()
+    .catch(async (e: Error) => {
+      const active = await page.request.get(`${BASE}/api/alerts`).then((r) => r.text(), String);
+      throw new Error(`${e.message}\nserver's active alerts: ${active}\nserver log (tail):\n${server?.log().slice(-4000)}`);
+    });
+}
+
 t.test('an unauthenticated visit lands on the login page and logging in shows the overview', async (t) => {
   await page.goto(`${BASE}/`);
   await page.waitForURL(`${BASE}/login`);
@@ -99,7 +111,7 @@ t.test('the overview shows the site: class tiles, UPS values and the active aler
   t.match(await page.locator('[data-tile="ups"]').innerText(), /1\/1 OK/);
   await page.locator('[data-tile="outpost"]').filter({ hasText: 'OK' }).waitFor();
   await page.locator('[data-ups="ups1"]').filter({ hasText: '%' }).waitFor();
-  await page.locator('[data-rule="UpsChargeLow"]').first().waitFor();
+  await upsAlertShown();
   t.match(await page.locator('[data-rule="UpsChargeLow"]').first().innerText(), /ups1[\s\S]*since/);
   // The dead device is down, shown as such (not as OK) among the devices not OK.
   await page.locator('li', { hasText: 'dead1' }).locator('.badge.s-down').waitFor({ timeout: 40_000 });
@@ -169,7 +181,7 @@ t.test('the 375 px wide overview fits the screen and works by keyboard', async (
   await page.setViewportSize({ width: 375, height: 812 });
   await page.goto(`${BASE}/`);
   await page.locator('[data-tile="ups"]').filter({ hasText: 'OK' }).waitFor();
-  await page.locator('[data-rule="UpsChargeLow"]').first().waitFor();
+  await upsAlertShown();
   t.ok((await page.evaluate(() => document.documentElement.scrollWidth)) <= 375, 'no horizontal scrolling');
   await screenshot(page, 'overview-375');
   await page.emulateMedia({ colorScheme: 'dark' });

@@ -13,6 +13,7 @@ import type {
   SlaReport,
   WhoAmI,
 } from './types.js';
+import { SNAPSHOT_SEQ_HEADER } from '../../../server/schemas/events.js';
 
 /** A non-2xx reply, with the server's own message (ErrorReply) so the UI can show it as is. */
 export class ApiError extends Error {
@@ -30,14 +31,41 @@ export function setUnauthorizedHandler(fn: () => void): void {
   onUnauthorized = fn;
 }
 
+/**
+ * A reply with the number of the last live event the server had published when it built it (SNAPSHOT_SEQ_HEADER,
+ * `BOOT.SEQ`); null from a server or proxy that does not send it. ui/src/lib/snapshot.ts uses it.
+ */
+export interface Stamped<T> {
+  data: T;
+  stamp: Stamp | null;
+}
+export interface Stamp {
+  boot: string;
+  seq: number;
+}
+
+function parseStamp(v: string | null): Stamp | null {
+  const m = v ? /^([0-9a-f]+)\.(\d+)$/.exec(v) : null;
+  return m ? { boot: m[1]!, seq: Number(m[2]) } : null;
+}
+
 async function call<T>(method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, body?: unknown): Promise<T> {
+  return (await request<T>(method, path, body)).data;
+}
+
+async function stamped<T>(path: string): Promise<Stamped<T>> {
+  const { data, res } = await request<T>('GET', path);
+  return { data, stamp: parseStamp(res.headers.get(SNAPSHOT_SEQ_HEADER)) };
+}
+
+async function request<T>(method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, body?: unknown): Promise<{ data: T; res: Response }> {
   const res = await fetch(path, {
     method,
     credentials: 'same-origin',
     headers: body === undefined ? { accept: 'application/json' } : { accept: 'application/json', 'content-type': 'application/json' },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
-  if (res.status === 204) return undefined as T;
+  if (res.status === 204) return { data: undefined as T, res };
   const text = await res.text();
   let data: unknown;
   try {
@@ -50,7 +78,7 @@ async function call<T>(method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, 
     const msg = data && typeof data === 'object' && 'message' in data ? String((data as { message: unknown }).message) : `${res.status} ${res.statusText}`;
     throw new ApiError(res.status, msg);
   }
-  return data as T;
+  return { data: data as T, res };
 }
 
 const q = (params: Record<string, string | number | undefined>) => {
@@ -77,12 +105,12 @@ export const api = {
   login: (username: string, password: string) => call<WhoAmI>('POST', '/api/auth/login', { username, password }),
   setup: (code: string, username: string, password: string) => call<WhoAmI>('POST', '/api/auth/setup', { code, username, password }),
   logout: () => call<void>('POST', '/api/auth/logout'),
-  devices: () => call<DeviceSummary[]>('GET', '/api/devices'),
+  devices: () => stamped<DeviceSummary[]>('/api/devices'),
   device: (name: string) => call<DeviceDetail>('GET', `/api/devices/${enc(name)}`),
   series: (name: string, p: SeriesParams) => call<SeriesReply>('GET', `/api/devices/${enc(name)}/series${q({ ...p })}`),
   rules: (name: string) => call<EffectiveRule[]>('GET', `/api/devices/${enc(name)}/rules`),
-  alerts: () => call<Alert[]>('GET', '/api/alerts'),
-  alertHistory: (opts: { device?: string; limit?: number } = {}) => call<AlertEvent[]>('GET', `/api/alerts/history${q(opts)}`),
+  alerts: () => stamped<Alert[]>('/api/alerts'),
+  alertHistory: (opts: { device?: string; limit?: number } = {}) => stamped<AlertEvent[]>(`/api/alerts/history${q(opts)}`),
   ack: (id: string, note: string) => call<Alert>('POST', `/api/alerts/${enc(id)}/ack`, { note }),
   silence: (id: string, until: number) => call<Alert>('POST', `/api/alerts/${enc(id)}/silence`, { until }),
   /** Config and dashboard overrides; only the dashboard's can be changed here (admin). */

@@ -1,6 +1,7 @@
-import type { EventMap, EventName } from './types.js';
+import type { EventMap, EventName, StreamHello } from './types.js';
 
-type Listener<K extends EventName> = (data: EventMap[K]) => void;
+/** `seq`: the event's number (its SSE id), compared with a snapshot's stamp by ui/src/lib/snapshot.ts. */
+type Listener<K extends EventName> = (data: EventMap[K], seq: number) => void;
 export type StreamStatus = 'idle' | 'connecting' | 'open' | 'disconnected';
 
 const NAMES: readonly EventName[] = ['probeResult', 'deviceState', 'alertChanged', 'health'];
@@ -9,7 +10,8 @@ const NAMES: readonly EventName[] = ['probeResult', 'deviceState', 'alertChanged
  * The one SSE connection to /api/events, typed by the server's EventMap (STYLE.md 13). EventSource retries by
  * itself while the server is restarting, but gives up for good on a non-200 reply (a proxy error page, a
  * 401): then we reconnect ourselves with backoff. `onReconnect` listeners reload what they show, because
- * events sent while we were away are lost.
+ * events sent while we were away are lost; `onHello` listeners (snapshot.ts) get each connection's first event
+ * and reload only when something they show was missed.
  */
 class EventStream {
   status = $state<StreamStatus>('idle');
@@ -18,6 +20,9 @@ class EventStream {
   private es: EventSource | null = null;
   private listeners = new Map<EventName, Set<Listener<EventName>>>();
   private reconnectListeners = new Set<() => void>();
+  private helloListeners = new Set<(h: StreamHello) => void>();
+  /** The current connection's hello: every event numbered after `hello.seq` reaches us while it lasts. */
+  hello: StreamHello | null = null;
   private retry = 1000;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private wasOpen = false;
@@ -34,6 +39,11 @@ class EventStream {
     return () => this.reconnectListeners.delete(fn);
   }
 
+  onHello(fn: (h: StreamHello) => void): () => void {
+    this.helloListeners.add(fn);
+    return () => this.helloListeners.delete(fn);
+  }
+
   start(): void {
     if (this.es) return;
     this.status = 'connecting';
@@ -46,7 +56,14 @@ class EventStream {
       if (this.wasOpen) for (const fn of this.reconnectListeners) fn();
       this.wasOpen = true;
     };
+    es.addEventListener('hello', (ev) => {
+      const h = parse(ev) as StreamHello | undefined;
+      if (!h || typeof h.boot !== 'string' || typeof h.seq !== 'number') return;
+      this.hello = h;
+      for (const fn of this.helloListeners) fn(h);
+    });
     es.onerror = () => {
+      this.hello = null;
       if (this.status !== 'disconnected') this.since = Date.now();
       this.status = 'disconnected';
       if (es.readyState === EventSource.CLOSED) {
@@ -58,13 +75,10 @@ class EventStream {
     };
     for (const name of NAMES) {
       es.addEventListener(name, (ev) => {
-        let data: unknown;
-        try {
-          data = JSON.parse((ev as MessageEvent<string>).data);
-        } catch {
-          return;
-        }
-        for (const fn of this.listeners.get(name) ?? []) fn(data as EventMap[typeof name]);
+        const data = parse(ev);
+        if (data === undefined) return;
+        const seq = Number((ev as MessageEvent<string>).lastEventId) || 0;
+        for (const fn of this.listeners.get(name) ?? []) fn(data as EventMap[typeof name], seq);
       });
     }
   }
@@ -74,8 +88,17 @@ class EventStream {
     this.es?.close();
     this.es = null;
     this.wasOpen = false;
+    this.hello = null;
     this.status = 'idle';
     this.since = null;
+  }
+}
+
+function parse(ev: Event): unknown {
+  try {
+    return JSON.parse((ev as MessageEvent<string>).data);
+  } catch {
+    return undefined;
   }
 }
 

@@ -8,7 +8,7 @@ import type { Alert, AlertEvent, EffectiveRule, EffectiveLevel, Origin, Severity
  */
 export type { DeviceSummary, DeviceDetail, SeriesReply, HealthReply, Alert, AlertEvent, EffectiveRule, EffectiveLevel, Origin, Severity };
 export type { RuleOverride, RuleOverrideEntry, MaintenanceEntry, NewMaintenance, OverrideSource };
-export type { EventMap, EventName } from '../../../server/schemas/events.js';
+export type { EventMap, EventName, StreamHello } from '../../../server/schemas/events.js';
 export type WhoAmI = Static<typeof WhoAmISchema>;
 export type { SlaReport } from '../../../server/reports/schema.js';
 export type LatestValue = Static<typeof LatestValueSchema>;

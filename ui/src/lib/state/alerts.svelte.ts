@@ -1,6 +1,6 @@
 import { api } from '../api.js';
 import { sharedFetch } from '../shared-fetch.js';
-import { events } from '../events.svelte.js';
+import { SnapshotSync } from '../snapshot.js';
 import type { Alert, AlertEvent } from '../types.js';
 
 const SEVERITY_RANK = { critical: 0, warning: 1 } as const;
@@ -11,7 +11,8 @@ function isAlert(a: Record<string, unknown>): a is Alert & Record<string, unknow
 
 /**
  * Active alerts and recent history. `alertChanged` events upsert or drop the active alert and prepend to the
- * history, so an acknowledgement by a colleague shows up without a reload.
+ * history, so an acknowledgement by a colleague shows up without a reload; SnapshotSync makes sure an alert
+ * raised while the list loads is neither lost nor listed twice.
  */
 class Alerts {
   active = $state<Alert[]>([]);
@@ -19,6 +20,7 @@ class Alerts {
   loaded = $state(false);
   error = $state<string | null>(null);
   private readonly fetchShared = sharedFetch(() => this.fetch(false));
+  private readonly sync = new SnapshotSync(['alertChanged'], () => void this.load());
 
   /** Critical first, then unacknowledged, then oldest first: the one that has waited longest is on top. */
   sorted = $derived(
@@ -28,7 +30,7 @@ class Alerts {
   );
 
   constructor() {
-    events.on('alertChanged', (e) => {
+    this.sync.on('alertChanged', (e) => {
       if (!isAlert(e.alert)) return;
       const alert = e.alert;
       const i = this.active.findIndex((a) => a.id === alert.id);
@@ -39,7 +41,6 @@ class Alerts {
       this.history.unshift({ type: e.type as AlertEvent['type'], alert, at: Date.now() });
       if (this.history.length > 200) this.history.length = 200;
     });
-    events.onReconnect(() => void this.load());
   }
 
   /**
@@ -66,11 +67,22 @@ class Alerts {
 
   private async fetch(withHistory: boolean): Promise<void> {
     try {
-      const [active, history] = await Promise.all([api.alerts(), withHistory ? api.alertHistory({ limit: 200 }) : Promise.resolve(null)]);
-      this.active = active;
-      if (history) this.history = history;
-      this.loaded = true;
-      this.error = null;
+      await this.sync.load(
+        async () => {
+          const [active, history] = await Promise.all([api.alerts(), withHistory ? api.alertHistory({ limit: 200 }) : Promise.resolve(null)]);
+          // The older of the two stamps: events after it are applied to both lists, which for the newer one
+          // can only repeat what it shows (an upsert) or, rarely, list a history entry twice.
+          const stamps = history ? [active.stamp, history.stamp] : [active.stamp];
+          const stamp = stamps.reduce((a, b) => (a && b && b.seq < a.seq ? b : a && b ? a : null));
+          return { data: { active: active.data, history: history?.data ?? null }, stamp };
+        },
+        ({ active, history }) => {
+          this.active = active;
+          if (history) this.history = history;
+          this.loaded = true;
+          this.error = null;
+        },
+      );
     } catch (e) {
       this.error = e instanceof Error ? e.message : String(e);
     }

@@ -1,11 +1,12 @@
 import { api } from '../api.js';
 import { sharedFetch } from '../shared-fetch.js';
-import { events } from '../events.svelte.js';
+import { SnapshotSync } from '../snapshot.js';
 import type { DeviceState, DeviceSummary } from '../types.js';
 
 /**
  * The device list, kept live by SSE: state changes and poll times are patched in place (no refetch per poll,
- * which matters with 1,000 devices); a device we have not seen yet triggers one reload.
+ * which matters with 1,000 devices); a device we have not seen yet triggers one reload. SnapshotSync keeps a
+ * state change published while the list loads from being lost.
  */
 class Devices {
   list = $state<DeviceSummary[]>([]);
@@ -13,27 +14,34 @@ class Devices {
   error = $state<string | null>(null);
   private index = new Map<string, number>();
   private readonly fetchShared = sharedFetch(() => this.fetch());
-  /** A request started before the page asked (at start-up, next to /api/auth/me); the first load() takes it. */
-  private early: Promise<DeviceSummary[]> | null = null;
+  /** A fetch started before the page asked (at start-up, next to /api/auth/me); the first load() takes it. */
+  private early: Promise<void> | null = null;
+  // Only a missed state change is worth a reload: a poll result comes every poll, so the next makes good a missed one.
+  private readonly sync = new SnapshotSync(['deviceState'], () => void this.load());
 
   constructor() {
-    events.on('deviceState', (e) => {
+    this.sync.on('deviceState', (e) => {
       const d = this.get(e.device);
       if (d) d.state = e.state;
       else void this.load();
     });
-    events.on('probeResult', (e) => {
-      const d = this.get(e.device);
-      if (!d) return void this.load();
-      d.lastPoll = e.time;
-      // The first poll classifies a device: the overview's class tiles and the class filter follow without a refetch.
-      if (e.class !== d.class) d.class = e.class;
-      if (e.ok) {
-        d.lastOk = e.time;
-        d.lastError = null;
-      } else d.lastError = e.error ?? 'failed';
-    });
-    events.onReconnect(() => void this.load());
+    this.sync.on(
+      'probeResult',
+      (e) => {
+        const d = this.get(e.device);
+        if (!d) return void this.load();
+        // Replayed over a newer list after a load: keep the newer poll.
+        if (d.lastPoll !== null && e.time < d.lastPoll) return;
+        d.lastPoll = e.time;
+        // The first poll classifies a device: the overview's class tiles and the class filter follow without a refetch.
+        if (e.class !== d.class) d.class = e.class;
+        if (e.ok) {
+          d.lastOk = e.time;
+          d.lastError = null;
+        } else d.lastError = e.error ?? 'failed';
+      },
+      { repeats: true },
+    );
   }
 
   get(name: string): DeviceSummary | undefined {
@@ -47,41 +55,42 @@ class Devices {
    */
   prefetch(): void {
     if (this.early) return;
-    const early = api.devices();
-    this.early = early;
-    // A failed one is dropped, so a load() after logging in fetches afresh; handled here so that an early
-    // request nobody takes (the session was gone) never surfaces as an unhandled rejection.
-    early.catch(() => {
-      if (this.early === early) this.early = null;
+    const early: Promise<void> = this.fetchShared().then(() => {
+      // A failed one is dropped, so a load() after logging in fetches afresh.
+      if (!this.loaded && this.early === early) this.early = null;
     });
+    this.early = early;
   }
 
   /**
    * Fetch the list. Calls while a fetch is in flight share it, so the page, an SSE event about a device not yet
-   * listed and a reconnect never send two requests for one list.
+   * listed and a reconnect never send two requests for one list. The first call takes the start-up prefetch,
+   * finished or not.
    */
   load(): Promise<void> {
-    return this.fetchShared();
+    const early = this.early;
+    this.early = null;
+    return early ?? this.fetchShared();
   }
 
   /** Forget the list when the session ends, so the next user's pages fetch their own. */
   reset(): void {
     this.list = [];
     this.index = new Map();
+    this.early = null;
     this.loaded = false;
     this.error = null;
   }
 
   private async fetch(): Promise<void> {
-    const early = this.early;
-    this.early = null;
     try {
-      const list = await (early ?? api.devices());
-      list.sort((a, b) => a.name.localeCompare(b.name));
-      this.list = list;
-      this.index = new Map(list.map((d, i) => [d.name, i]));
-      this.loaded = true;
-      this.error = null;
+      await this.sync.load(api.devices, (list) => {
+        list.sort((a, b) => a.name.localeCompare(b.name));
+        this.list = list;
+        this.index = new Map(list.map((d, i) => [d.name, i]));
+        this.loaded = true;
+        this.error = null;
+      });
     } catch (e) {
       this.error = e instanceof Error ? e.message : String(e);
     }
