@@ -13,7 +13,7 @@ import { formatSnmpReport } from './cli/format.js';
 import { PACKAGE_ROOT } from './version.js';
 import { EmbeddedStore } from './store/embedded.js';
 import { UserStore } from './auth/users.js';
-import { dataDir } from './config/resolve.js';
+import { dataDir, retention } from './config/resolve.js';
 import type { Role } from './schemas/api.js';
 
 const USAGE = `outpost — site monitoring appliance
@@ -130,7 +130,7 @@ async function readStdin(): Promise<string> {
 
 function openUsers(cfgFile?: string): { users: UserStore; close(): void } {
   const cfg = loadOrExit(configPath(cfgFile));
-  const store = new EmbeddedStore(dataDir(cfg), { rawMs: 1, fiveMinMs: 1, hourlyMs: 1 });
+  const store = new EmbeddedStore(dataDir(cfg), retention(cfg));
   return { users: new UserStore(store.db), close: () => store.db.close() };
 }
 

@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events';
 import { randomBytes } from 'node:crypto';
 import type { OutpostConfig } from './config/schema.js';
 import { loadConfigFile, formatIssues } from './config/load.js';
-import { resolveDevices, dataDir } from './config/resolve.js';
+import { resolveDevices, dataDir, retention } from './config/resolve.js';
 import { parseDuration } from './config/duration.js';
 import { EmbeddedStore } from './store/embedded.js';
 import { Scheduler, type PollSample, type SchedulerOptions } from './scheduler.js';
@@ -90,12 +90,7 @@ export class Runtime {
     this.config = opts.config;
     this.dataDir = dataDir(opts.config, opts.env);
     this.trapSources = new TrapSourceIndex(undefined, opts.log);
-    const ret = opts.config.storage?.embedded?.retention;
-    this.store = new EmbeddedStore(this.dataDir, {
-      rawMs: parseDuration(ret?.raw ?? '7d'),
-      fiveMinMs: parseDuration(ret?.five_min ?? '90d'),
-      hourlyMs: parseDuration(ret?.hourly ?? '730d'),
-    });
+    this.store = new EmbeddedStore(this.dataDir, retention(opts.config));
     this.users = new UserStore(this.store.db);
     const def = opts.config.defaults!;
     this.scheduler = new Scheduler({

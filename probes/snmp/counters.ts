@@ -51,12 +51,25 @@ export function counterRate(prev: CounterSample | undefined, cur: CounterSample,
   return { rate };
 }
 
+/** Counter values up to here are exact as doubles; the few beyond it keep their bigint. */
+const EXACT = BigInt(Number.MAX_SAFE_INTEGER);
+
 /**
  * Remembers the last sample of every counter of one device between polls (owned by the scheduler, handed to
  * the probe through its context) and counts discarded rates for self-health.
+ *
+ * Kept as one slot per counter in flat arrays rather than a sample object per counter: at 1,000 devices that
+ * is ~40k counters, whose objects, bigints and boxed times took ~7 MB of a 1 GB box's heap.
  */
 export class CounterState {
-  private readonly last = new Map<string, CounterSample>();
+  private readonly slots = new Map<string, number>();
+  private values = new Float64Array(8);
+  private times = new Float64Array(8);
+  /** NaN: the sample had no epoch. */
+  private epochs = new Float64Array(8);
+  /** Slots whose value is beyond 2^53 (a busy Counter64 after months), by slot. */
+  private readonly big = new Map<number, bigint>();
+  private readonly free: number[] = [];
   discarded = 0;
   private uptime: number | undefined;
   /** Increments each time the agent is seen to restart; part of every sample's epoch. */
@@ -73,19 +86,58 @@ export class CounterState {
   }
 
   rate(key: string, cur: CounterSample, opts: RateOptions): number | undefined {
-    const out = counterRate(this.last.get(key), cur, opts);
-    this.last.set(key, cur);
+    let slot = this.slots.get(key);
+    const prev = slot === undefined ? undefined : this.sample(slot);
+    if (slot === undefined) this.slots.set(key, (slot = this.allocate()));
+    this.store(slot, cur);
+    const out = counterRate(prev, cur, opts);
     if (out.rate === undefined && out.reason === 'over-limit') this.discarded++;
     return out.rate;
   }
 
   /** Forget counters that no longer exist (a removed port must not leak memory for years). */
   retain(keys: Set<string>): void {
-    for (const k of this.last.keys()) if (!keys.has(k)) this.last.delete(k);
+    for (const [k, slot] of this.slots) {
+      if (keys.has(k)) continue;
+      this.slots.delete(k);
+      this.big.delete(slot);
+      this.free.push(slot);
+    }
   }
 
   get size(): number {
-    return this.last.size;
+    return this.slots.size;
+  }
+
+  private sample(slot: number): CounterSample {
+    const epoch = this.epochs[slot]!;
+    return { value: this.big.get(slot) ?? BigInt(this.values[slot]!), time: this.times[slot]!, ...(Number.isNaN(epoch) ? {} : { epoch }) };
+  }
+
+  private store(slot: number, s: CounterSample): void {
+    if (s.value > EXACT || s.value < 0n) this.big.set(slot, s.value);
+    else {
+      this.values[slot] = Number(s.value);
+      if (this.big.size) this.big.delete(slot);
+    }
+    this.times[slot] = s.time;
+    this.epochs[slot] = s.epoch ?? NaN;
+  }
+
+  private allocate(): number {
+    const reused = this.free.pop();
+    if (reused !== undefined) return reused;
+    const slot = this.slots.size;
+    if (slot >= this.values.length) {
+      const grow = (a: Float64Array) => {
+        const b = new Float64Array(a.length * 2);
+        b.set(a);
+        return b;
+      };
+      this.values = grow(this.values);
+      this.times = grow(this.times);
+      this.epochs = grow(this.epochs);
+    }
+    return slot;
   }
 }
-

@@ -2,8 +2,7 @@ import { parseArgs } from 'node:util';
 import { join } from 'node:path';
 import { existsSync, writeFileSync } from 'node:fs';
 import { loadConfigFile, formatIssues } from '../config/load.js';
-import { dataDir } from '../config/resolve.js';
-import { parseDuration } from '../config/duration.js';
+import { dataDir, retention } from '../config/resolve.js';
 import { EmbeddedStore } from '../store/embedded.js';
 import { PACKAGE_ROOT } from '../version.js';
 import type { OutpostConfig } from '../config/schema.js';
@@ -43,12 +42,7 @@ function load(path: string | undefined): OutpostConfig | string {
 }
 
 function openStore(cfg: OutpostConfig): EmbeddedStore {
-  const ret = cfg.storage?.embedded?.retention;
-  return new EmbeddedStore(dataDir(cfg), {
-    rawMs: parseDuration(ret?.raw ?? '7d'),
-    fiveMinMs: parseDuration(ret?.five_min ?? '90d'),
-    hourlyMs: parseDuration(ret?.hourly ?? '730d'),
-  });
+  return new EmbeddedStore(dataDir(cfg), retention(cfg));
 }
 
 function emit(out: Out, body: string, file: string | undefined): void {

@@ -3,6 +3,7 @@ import type { OutpostConfig, DeviceConfig } from './schema.js';
 import { parseDuration } from './duration.js';
 import type { SnmpCredential } from '../../probes/snmp/credentials.js';
 import type { DeviceClass } from '../../probes/types.js';
+import type { Retention } from '../store/embedded.js';
 import { targetFromConfig, type SmartTarget } from '../../probes/smart/index.js';
 
 /** A device with every default applied and every duration in ms: what the scheduler runs. */
@@ -57,4 +58,10 @@ export function resolveDevices(cfg: OutpostConfig): ResolvedDevice[] {
 /** OUTPOST_DATA_DIR wins over the config, so one config can be tested against a throwaway store. */
 export function dataDir(cfg: OutpostConfig, env: NodeJS.ProcessEnv = process.env): string {
   return resolve(env.OUTPOST_DATA_DIR ?? cfg.storage?.embedded?.path ?? 'data');
+}
+
+/** How long the embedded store keeps each resolution: the config's, else a week raw, 90 days of 5 min, 2 years hourly. */
+export function retention(cfg: OutpostConfig): Retention {
+  const r = cfg.storage?.embedded?.retention;
+  return { rawMs: parseDuration(r?.raw ?? '7d'), fiveMinMs: parseDuration(r?.five_min ?? '90d'), hourlyMs: parseDuration(r?.hourly ?? '730d') };
 }

@@ -1,7 +1,7 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import type { EmbeddedStore } from '../store/embedded.js';
 import type { DeviceClass, FieldValue } from '../../probes/types.js';
-import { parseDuration } from '../config/duration.js';
+import { retention } from '../config/resolve.js';
 import { resolveWindow, type ResolvedWindow } from '../alerts/maintenance.js';
 import { computeSla, type AvailabilitySample } from './sla.js';
 import { monthRange } from './time.js';
@@ -74,7 +74,7 @@ export function slaReport(ctx: ReportContext, month: string): SlaReport {
   // Roll-ups are written when their bucket closes; the current month's report must include the open ones.
   ctx.store.settleRollups();
   const now = ctx.now ?? Date.now();
-  const fiveMinKeep = parseDuration(cfg.storage?.embedded?.retention?.five_min ?? '90d');
+  const fiveMinKeep = retention(cfg).fiveMinMs;
   const sliceMs = range.from >= now - fiveMinKeep ? FIVE_MIN : HOUR;
   const windows: ResolvedWindow[] = [];
   for (const w of cfg.alerts?.maintenance ?? []) {

@@ -86,3 +86,32 @@ t.test('retain() forgets counters that disappeared', async (t) => {
   s.retain(new Set(['a']));
   t.equal(s.size, 1);
 });
+
+t.test('a counter freed by retain() is not mixed up with the one that takes its slot', async (t) => {
+  const s = new CounterState();
+  const many = Array.from({ length: 20 }, (_, i) => `if${i}`);
+  for (const k of many) s.rate(k, { value: 1_000n, time: 0 }, base);
+  s.retain(new Set(many.slice(10)));
+  t.equal(s.size, 10);
+  // New counters reuse the freed slots: their first sample gives no rate, whatever the slot held.
+  for (let i = 0; i < 12; i++) t.equal(s.rate(`new${i}`, { value: 5_000_000n, time: 60_000 }, base), undefined, `new${i}: first sample`);
+  for (const k of many.slice(10)) t.equal(s.rate(k, { value: 61_000n, time: 60_000 }, base), 1_000, `${k} kept its baseline`);
+  for (let i = 0; i < 12; i++) t.equal(s.rate(`new${i}`, { value: 5_060_000n, time: 120_000 }, base), 1_000, `new${i}: own baseline`);
+  t.equal(s.size, 22);
+});
+
+t.test('Counter64 values beyond 2^53 keep their exact delta, and samples without an epoch stay without one', async (t) => {
+  const s = new CounterState();
+  const opts = { bits: 64 as const, maxGapMs: 150_000 };
+  const huge = (1n << 60n) + 7n;
+  s.rate('big', { value: huge, time: 0 }, opts);
+  // 60 octets in 60 s: a double would round 2^60 + 67 to 2^60 and see no change at all.
+  t.equal(s.rate('big', { value: huge + 60n, time: 60_000 }, opts), 1);
+  // Back under 2^53 (the agent reset the counter): a reset, then plain doubles again.
+  t.equal(s.rate('big', { value: 100n, time: 120_000 }, opts), undefined);
+  t.equal(s.rate('big', { value: 160n, time: 180_000 }, opts), 1);
+  // A sample with an epoch after one without is not a reboot (counterRate compares only when both have one).
+  s.rate('e', { value: 0n, time: 0 }, opts);
+  t.equal(s.rate('e', { value: 60n, time: 60_000, epoch: 5 }, opts), 1);
+  t.equal(s.rate('e', { value: 120n, time: 120_000, epoch: 6 }, opts), undefined, 'epoch changed: reboot');
+});

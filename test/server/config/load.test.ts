@@ -1,7 +1,7 @@
 import t from 'tap';
 import { join } from 'node:path';
 import { loadConfigFile, validateConfig } from '../../../server/config/load.js';
-import { resolveDevices } from '../../../server/config/resolve.js';
+import { resolveDevices, retention } from '../../../server/config/resolve.js';
 import { FIXTURES } from '../../helpers/fixtures.js';
 import { PACKAGE_ROOT } from '../../../server/version.js';
 
@@ -72,6 +72,17 @@ t.test('raw retention must cover the longest open roll-up bucket (1 h), in any d
   }
   for (const raw of ['1h', '60m', 3600, '7d']) t.equal(withRaw(raw).ok, true, `${raw} accepted`);
   t.equal(validateConfig({ site: { id: 'x' }, devices: [] }, {}).ok, true, 'the default (7d) is accepted');
+});
+
+t.test('retention(): the config durations, else a week raw, 90 days of 5-minute and 2 years of hourly roll-ups', async (t) => {
+  const day = 86_400_000;
+  const of = (embedded: object) => {
+    const res = validateConfig({ site: { id: 'x' }, storage: { embedded }, devices: [] }, {});
+    if (!res.ok) throw new Error(JSON.stringify(res.issues));
+    return retention(res.config);
+  };
+  t.same(of({}), { rawMs: 7 * day, fiveMinMs: 90 * day, hourlyMs: 730 * day });
+  t.same(of({ retention: { raw: '2d', five_min: '30d', hourly: '365d' } }), { rawMs: 2 * day, fiveMinMs: 30 * day, hourlyMs: 365 * day });
 });
 
 t.test('a missing file is an error naming the file, not a crash', async (t) => {
