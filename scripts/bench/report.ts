@@ -32,7 +32,7 @@ How each case is measured:
   round not counted); prometheus-snmp-exporter 0.21 with a hand-written snmp.yml walking system, ifTable and
   ifXTable, CPU from /proc/PID/stat around the scrapes; snmpbulkwalk one process per subtree, CPU from waited
   children. Varbinds: Outpost's client counter; snmpbulkwalk output lines (the exporter walks the same subtrees).
-- Ping: pingHosts() child (node CPU + waited fping CPU) vs fping with the same arguments, loopback targets.
+- Ping: pingHosts() in a child process (node CPU + waited fping CPU) vs fping with the same arguments, loopback targets. The goal row is the median of the cycles after the first in each process (what the appliance spends every interval); the first cycle, with module loading and compilation, has its own row.
 - Scale: the whole appliance (Fastify app listening, Runtime: scheduler, store, alerts) in a child process with
   the flags \`npm start\` uses, polling N snmpsim communities over real recordings. One snmpsim process cannot
   answer 1,000 devices a minute on this machine (60–140 ms of its CPU per poll), so it sits behind a caching
