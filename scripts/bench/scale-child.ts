@@ -54,6 +54,12 @@ export interface ScaleChildResult extends ScheduleResult {
   storeDevicePolls: number;
   /** Growth of each table/index while measured (bytes): roll-up rows appear in bursts at 5-minute/hour boundaries. */
   storeTableGrowth: Record<string, number>;
+  /**
+   * The roll-up tables after the open buckets were written out at the end: rows, series with a row, bytes. A
+   * day's roll-up growth is computed from these (series × 288 five-minute rows + series × 24 hourly rows at the
+   * measured bytes per row) rather than from the window, which holds a 5-minute boundary in some runs only.
+   */
+  rollupTables: Record<'points_5m' | 'points_1h', { rows: number; series: number; bytes: number }>;
   /** Points the store wrote per device-poll, and series (rows of `series`) at the end. */
   storePointsPerDevicePoll: number;
   httpPort: number;
@@ -206,6 +212,15 @@ rt.store.db.pragma('wal_checkpoint(TRUNCATE)');
 const storeBytesEnd = dirBytes(dataDir);
 const tablesEnd = tableBytes(rt.store.db.name);
 const storeTableGrowth = Object.fromEntries(Object.keys(tablesEnd).map((k) => [k, tablesEnd[k]! - (tablesStart[k] ?? 0)]).filter(([, v]) => v !== 0));
+// Every series' open buckets as rows, so each roll-up table has a row per series to size.
+rt.store.settleRollups();
+rt.store.db.pragma('wal_checkpoint(TRUNCATE)');
+const tablesSettled = tableBytes(rt.store.db.name);
+const rollupTable = (name: 'points_5m' | 'points_1h') => {
+  const c = rt.store.db.prepare(`SELECT COUNT(*) AS rows, COUNT(DISTINCT sid) AS series FROM ${name}`).get() as { rows: number; series: number };
+  return { ...c, bytes: tablesSettled[name] ?? 0 };
+};
+const rollupTables = { points_5m: rollupTable('points_5m'), points_1h: rollupTable('points_1h') };
 const storePoints = rt.store.pointsWritten - pointsStart;
 const cpu1 = procCpu('self');
 memory.push(mark('end of polling'));
@@ -251,6 +266,7 @@ const result: ScaleChildResult = {
   storeMeasuredMs: end - markAt,
   storeDevicePolls,
   storeTableGrowth,
+  rollupTables,
   storePointsPerDevicePoll: storeDevicePolls ? storePoints / storeDevicePolls : 0,
   httpPort,
   pollMsMean: 0,

@@ -65,6 +65,7 @@ t.test('scale: the appliance (HTTP + Runtime) polls every simulated device throu
     pollMsBuckets: { le1s: number; le5s: number; le10s: number; gt10s: number };
     udpDrops: number;
     snmpsimUdpDrops: number;
+    rollupTables: Record<'points_5m' | 'points_1h', { rows: number; series: number; bytes: number }>;
   };
   t.ok(d.minPolls >= 1, `every device polled at least once after warm-up (min ${d.minPolls})`);
   t.equal(d.pollsFailed, 0, 'no failed polls');
@@ -77,6 +78,7 @@ t.test('scale: the appliance (HTTP + Runtime) polls every simulated device throu
   // Kernel drops read per process from /proc/net/udp: a number at each side (0 on an idle machine).
   t.ok([d.udpDrops, d.replay?.udpDrops, d.snmpsimUdpDrops].every((x) => Number.isInteger(x) && x! >= 0), 'UDP drops sampled at Outpost, the replay front and snmpsim');
   t.ok(d.storeDevicePolls > 0, 'store growth is per device-poll');
+  for (const [name, tb] of Object.entries(d.rollupTables)) t.ok(tb.series > 0 && tb.rows >= tb.series && tb.bytes > 0, `${name} sized after the open buckets were written (${JSON.stringify(tb)})`);
   t.equal(r.rows.length, 4);
 
   await t.test('UdpDropSampler counts datagrams the kernel dropped at a full receive buffer', async (t) => {
