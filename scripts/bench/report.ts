@@ -38,6 +38,8 @@ How each case is measured:
   answer 1,000 devices a minute on this machine (60–140 ms of its CPU per poll), so it sits behind a caching
   replay front (scale-replay.ts: a request seen before is answered with the recorded reply bytes and the
   caller's request id); its CPU is the anchor. On schedule = a poll start in every interval after a warm-up one.
+  Store MB/day = raw points at the rate measured from the third interval + a day of roll-up rows (series × 288
+  five-minute + series × 24 hourly) at the bytes per row measured in each table once the open buckets are written.
 - Writes: scripts/bench/influx.ts (points/s, Outpost's durable writer vs curl on the same influxd; ratio > 1 = faster).
 - Alerts: engine step on AlertService with an in-memory database and a fake clock; delivery through the real
   NotificationService to a loopback webhook receiver, against a bare fetch of the same signed body.

@@ -150,10 +150,6 @@ async function stopSims(sims: Sim[], work: string): Promise<void> {
   rmSync(work, { recursive: true, force: true });
 }
 
-/**
- * The appliance (HTTP server + Runtime) polling N simulated devices for M minutes: peak RSS by stage, CPU, schedule
- * kept, store growth/day. The simulators are snmpsimd behind a replay front (scale-replay.ts) unless replay is off.
- */
 const perRow = (t: { rows: number; bytes: number }) => (t.rows > 0 ? t.bytes / t.rows : 0);
 
 /**
@@ -171,6 +167,10 @@ export function storePerDay(r: Pick<ScaleChildResult, 'storeTableGrowth' | 'stor
   return { rawPerDay, rollupPerDay };
 }
 
+/**
+ * The appliance (HTTP server + Runtime) polling N simulated devices for M minutes: peak RSS by stage, CPU, schedule
+ * kept, store growth/day. The simulators are snmpsimd behind a replay front (scale-replay.ts) unless replay is off.
+ */
 export async function benchScale(o: ScaleBenchOptions): Promise<BenchCaseResult> {
   const replayOn = o.replay !== false;
   // Behind the replay front (basePort …), snmpsimd takes the ports right after the front's.
