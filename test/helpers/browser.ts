@@ -1,11 +1,27 @@
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { PACKAGE_ROOT } from '../../server/version.js';
 import type { Tap } from './app.js';
+import { CLI } from './snmpsim.js';
 
 export const CHROMIUM = process.env.OUTPOST_CHROMIUM ?? '/usr/bin/chromium';
+
+/** The password of the users the browser tests make. */
+export const TEST_PASSWORD = 'correct horse battery staple';
+
+/** Browser tests run the built dashboard and CLI: name the build step that is missing rather than fail later. */
+export function requireBuild(): void {
+  if (!existsSync(join(PACKAGE_ROOT, 'ui', 'dist', 'index.html'))) throw new Error('ui/dist is missing: run `npm run build:ui` first');
+  if (!existsSync(CLI)) throw new Error('dist/server/cli.js is missing: run `npm run build` first');
+}
+
+/** A user made the way a site makes one: `outpost user add`, password on stdin. */
+export function addUser(cfgPath: string, env: NodeJS.ProcessEnv, name: string, role: 'viewer' | 'tech' | 'admin'): void {
+  execFileSync(process.execPath, [CLI, 'user', 'add', name, '--role', role, '--password-stdin', '--config', cfgPath], { env, input: `${TEST_PASSWORD}\n` });
+}
 
 /** Flags that keep Chromium from talking to anything but the page under test (no update, sync, QUIC, GPU). */
 const ARGS = [

@@ -1,12 +1,10 @@
 import t from 'tap';
-import { execFileSync } from 'node:child_process';
-import { existsSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { ensureSnmpsim, CLI } from '../helpers/snmpsim.js';
 import { tempDir } from '../helpers/app.js';
-import { launchBrowser, screenshot, startOutpost, type OutpostServer } from '../helpers/browser.js';
-import { PACKAGE_ROOT } from '../../server/version.js';
+import { launchBrowser, screenshot, startOutpost, type OutpostServer, requireBuild, TEST_PASSWORD, addUser } from '../helpers/browser.js';
 
 /**
  * The dashboard in a real Chromium against the real server (`outpost serve`) polling snmpsim recordings of
@@ -15,10 +13,9 @@ import { PACKAGE_ROOT } from '../../server/version.js';
  */
 const PORT = 19510;
 const BASE = `http://127.0.0.1:${PORT}`;
-const PASSWORD = 'correct horse battery staple';
+const PASSWORD = TEST_PASSWORD;
 
-if (!existsSync(join(PACKAGE_ROOT, 'ui', 'dist', 'index.html'))) throw new Error('ui/dist is missing: run `npm run build:ui` first');
-if (!existsSync(CLI)) throw new Error('dist/server/cli.js is missing: run `npm run build` first');
+requireBuild();
 
 const snmpPort = ensureSnmpsim();
 const dir = tempDir(t, 'outpost-ui-');
@@ -48,7 +45,7 @@ writeFileSync(
   }),
 );
 const env = { ...process.env, OUTPOST_DATA_DIR: join(dir, 'data') };
-execFileSync(process.execPath, [CLI, 'user', 'add', 'tech1', '--role', 'tech', '--password-stdin', '--config', cfgPath], { env, input: `${PASSWORD}\n` });
+addUser(cfgPath, env, 'tech1', 'tech');
 
 let server: OutpostServer | undefined;
 const startServer = async () => {

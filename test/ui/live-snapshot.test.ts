@@ -1,12 +1,10 @@
 import t from 'tap';
-import { execFileSync } from 'node:child_process';
-import { existsSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { ensureSnmpsim, CLI } from '../helpers/snmpsim.js';
 import { tempDir } from '../helpers/app.js';
-import { launchBrowser, startOutpost } from '../helpers/browser.js';
-import { PACKAGE_ROOT } from '../../server/version.js';
+import { launchBrowser, startOutpost, requireBuild, TEST_PASSWORD, addUser } from '../helpers/browser.js';
 
 /**
  * The alert list a page fetches and the live stream must add up: an alert change published while the list is
@@ -16,10 +14,9 @@ import { PACKAGE_ROOT } from '../../server/version.js';
  */
 const PORT = 19550;
 const BASE = `http://127.0.0.1:${PORT}`;
-const PASSWORD = 'correct horse battery staple';
+const PASSWORD = TEST_PASSWORD;
 
-if (!existsSync(join(PACKAGE_ROOT, 'ui', 'dist', 'index.html'))) throw new Error('ui/dist is missing: run `npm run build:ui` first');
-if (!existsSync(CLI)) throw new Error('dist/server/cli.js is missing: run `npm run build` first');
+requireBuild();
 
 const snmpPort = ensureSnmpsim();
 const dir = tempDir(t, 'outpost-ui-live-');
@@ -36,7 +33,7 @@ writeFileSync(
   }),
 );
 const env = { ...process.env, OUTPOST_DATA_DIR: join(dir, 'data') };
-execFileSync(process.execPath, [CLI, 'user', 'add', 'admin1', '--role', 'admin', '--password-stdin', '--config', cfgPath], { env, input: `${PASSWORD}\n` });
+addUser(cfgPath, env, 'admin1', 'admin');
 
 await startOutpost(t, CLI, cfgPath, env, BASE);
 const { context, page } = await launchBrowser(t);

@@ -1,11 +1,9 @@
 import t from 'tap';
-import { execFileSync } from 'node:child_process';
-import { existsSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ensureSnmpsim, CLI } from '../helpers/snmpsim.js';
 import { tempDir } from '../helpers/app.js';
-import { ARTIFACTS, launchBrowser, screenshot, startOutpost } from '../helpers/browser.js';
-import { PACKAGE_ROOT } from '../../server/version.js';
+import { ARTIFACTS, launchBrowser, screenshot, startOutpost, requireBuild, TEST_PASSWORD, addUser } from '../helpers/browser.js';
 
 /**
  * Editing alert thresholds and maintenance windows from the dashboard, in a real Chromium against the real
@@ -15,10 +13,9 @@ import { PACKAGE_ROOT } from '../../server/version.js';
  */
 const PORT = 19530;
 const BASE = `http://127.0.0.1:${PORT}`;
-const PASSWORD = 'correct horse battery staple';
+const PASSWORD = TEST_PASSWORD;
 
-if (!existsSync(join(PACKAGE_ROOT, 'ui', 'dist', 'index.html'))) throw new Error('ui/dist is missing: run `npm run build:ui` first');
-if (!existsSync(CLI)) throw new Error('dist/server/cli.js is missing: run `npm run build` first');
+requireBuild();
 
 const snmpPort = ensureSnmpsim();
 const dir = tempDir(t, 'outpost-ui-rules-');
@@ -38,7 +35,7 @@ for (const [user, role] of [
   ['admin1', 'admin'],
   ['tech1', 'tech'],
 ] as const) {
-  execFileSync(process.execPath, [CLI, 'user', 'add', user, '--role', role, '--password-stdin', '--config', cfgPath], { env, input: `${PASSWORD}\n` });
+  addUser(cfgPath, env, user, role);
 }
 
 const server = await startOutpost(t, CLI, cfgPath, env, BASE);

@@ -1,16 +1,15 @@
 import t from 'tap';
-import { existsSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CLI } from '../helpers/snmpsim.js';
 import { tempDir } from '../helpers/app.js';
-import { launchBrowser, screenshot, startOutpost } from '../helpers/browser.js';
-import { PACKAGE_ROOT } from '../../server/version.js';
+import { launchBrowser, screenshot, startOutpost, requireBuild } from '../helpers/browser.js';
 
 /** First run in a real browser: no user yet, the dashboard asks for the setup code from the log. */
 const PORT = 19511;
 const BASE = `http://127.0.0.1:${PORT}`;
 
-if (!existsSync(join(PACKAGE_ROOT, 'ui', 'dist', 'index.html'))) throw new Error('ui/dist is missing: run `npm run build:ui` first');
+requireBuild();
 
 t.test('the first visit creates the admin with the setup code and logs in', async (t) => {
   const dir = tempDir(t, 'outpost-ui-setup-');

@@ -1,13 +1,11 @@
 import t from 'tap';
-import { execFileSync } from 'node:child_process';
 import { createServer } from 'node:http';
-import { existsSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { ensureSnmpsim, CLI } from '../helpers/snmpsim.js';
 import { tempDir } from '../helpers/app.js';
-import { launchBrowser, startOutpost } from '../helpers/browser.js';
-import { PACKAGE_ROOT } from '../../server/version.js';
+import { launchBrowser, startOutpost, requireBuild, TEST_PASSWORD, addUser } from '../helpers/browser.js';
 
 /**
  * What the dashboard asks for when it opens, and what it asks again when a device's class arrives. The real
@@ -18,10 +16,9 @@ import { PACKAGE_ROOT } from '../../server/version.js';
 const PORT = 19540;
 const BASE = `http://127.0.0.1:${PORT}`;
 const STALE_PORT = 19541;
-const PASSWORD = 'correct horse battery staple';
+const PASSWORD = TEST_PASSWORD;
 
-if (!existsSync(join(PACKAGE_ROOT, 'ui', 'dist', 'index.html'))) throw new Error('ui/dist is missing: run `npm run build:ui` first');
-if (!existsSync(CLI)) throw new Error('dist/server/cli.js is missing: run `npm run build` first');
+requireBuild();
 
 const snmpPort = ensureSnmpsim();
 const dir = tempDir(t, 'outpost-ui-startup-');
@@ -39,7 +36,7 @@ const writeConfig = (community: string) =>
   );
 writeConfig('no_such_recording');
 const env = { ...process.env, OUTPOST_DATA_DIR: join(dir, 'data') };
-execFileSync(process.execPath, [CLI, 'user', 'add', 'admin1', '--role', 'admin', '--password-stdin', '--config', cfgPath], { env, input: `${PASSWORD}\n` });
+addUser(cfgPath, env, 'admin1', 'admin');
 
 const server = await startOutpost(t, CLI, cfgPath, env, BASE);
 const { page } = await launchBrowser(t);
